@@ -1,0 +1,75 @@
+# The usual verbs over Meson + Ninja. `make check` is what CI runs.
+#   make         build into build/ (the binary is build/switchboard)
+#   make run     build and start Switchboard
+#   make check   unit tests (plain and under ASan+UBSan), command-line tests,
+#                fuzz targets over their seed corpora
+#   make fuzz    run every fuzz target for FUZZ_SECONDS each
+#   make bench   the benchmarks (figures go in bench/RESULTS.md)
+#   make format  clang-format the C sources
+#   make clean
+
+BUILD := build
+ASAN := build-asan
+FUZZ := build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := hours rfc3339 holidays tzif posix_tz sla
+SANITIZE_FLAGS := -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+.PHONY: all bootstrap run check check-unit check-asan check-cli check-fuzz fuzz bench format clean
+
+all: bootstrap
+	@test -f $(BUILD)/build.ninja || meson setup $(BUILD)
+	ninja -C $(BUILD)
+
+bootstrap:
+	@scripts/bootstrap
+
+run: all
+	@echo "The server comes with the ticket service; until then 'make run' shows the command-line help:"
+	@echo
+	@./$(BUILD)/switchboard --help
+
+check: all check-unit check-cli check-asan check-fuzz
+	@echo "make check: all passed"
+
+check-unit:
+	meson test -C $(BUILD) --print-errorlogs
+
+check-cli:
+	python3 tests/cli/test_sla_due.py $(BUILD)/switchboard
+
+check-asan: bootstrap
+	@test -f $(ASAN)/build.ninja || meson setup $(ASAN) -Db_sanitize=address,undefined \
+		-Db_lundef=false -Dc_args="$(SANITIZE_FLAGS)" -Dc_link_args="$(SANITIZE_FLAGS)"
+	ninja -C $(ASAN)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		meson test -C $(ASAN) --print-errorlogs
+	python3 tests/cli/test_sla_due.py $(ASAN)/switchboard --quick
+
+$(FUZZ)/build.ninja:
+	CC=clang meson setup $(FUZZ) -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false
+
+check-fuzz: bootstrap $(FUZZ)/build.ninja
+	ninja -C $(FUZZ)
+	@for t in $(FUZZ_TARGETS); do \
+		echo "fuzz-$$t: seed corpus"; \
+		./$(FUZZ)/fuzz-$$t -runs=0 tests/fuzz/corpus/$$t 2>&1 | tail -n 1 || exit 1; \
+	done
+
+fuzz: bootstrap $(FUZZ)/build.ninja
+	ninja -C $(FUZZ)
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p $(FUZZ)/corpus/$$t; \
+		./$(FUZZ)/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) $(FUZZ)/corpus/$$t \
+			tests/fuzz/corpus/$$t || exit 1; \
+	done
+
+bench: all
+	ninja -C $(BUILD) bench-sla
+	./$(BUILD)/bench-sla
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(BUILD) $(ASAN) $(FUZZ)

@@ -1,0 +1,38 @@
+/*
+ * The command line: main() dispatches to one function per subcommand.
+ *
+ * Exit statuses follow one rule everywhere: 0 success, 2 bad usage or bad
+ * input (one line on stderr naming the argument, nothing on stdout), 1 a
+ * failure that is not the caller's fault.
+ */
+#ifndef SB_CLI_CLI_H
+#define SB_CLI_CLI_H
+
+#include <stddef.h>
+
+enum {
+	CLI_EXIT_OK = 0,
+	CLI_EXIT_FAILURE = 1,
+	CLI_EXIT_USAGE = 2,
+};
+
+/* A --name VALUE (or --name=VALUE) flag; *value stays NULL when absent. */
+struct cli_flag {
+	const char *name; /* with the leading dashes: "--created" */
+	const char **value;
+};
+
+/*
+ * Reads ARGV (flags only, no positional arguments) into FLAGS. On a bad
+ * argument prints "PROG: ..." on stderr and returns CLI_EXIT_USAGE; returns
+ * -1 after printing HELP on stdout for --help/-h; 0 otherwise.
+ */
+int cli_parse_flags(const char *prog, int argc, char **argv, const struct cli_flag *flags,
+		    size_t nflags, const char *help);
+
+/* Prints "PROG: FLAG: MESSAGE" on stderr as one line and returns CLI_EXIT_USAGE. */
+int cli_bad_argument(const char *prog, const char *flag, const char *message);
+
+int cli_sla(int argc, char **argv);
+
+#endif

@@ -1,0 +1,40 @@
+/*
+ * switchboard: the one binary. main() only dispatches; each subcommand lives
+ * in its own file and returns its exit status.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char usage[] =
+	"usage: switchboard [--help] [--version] <command> [<args>]\n"
+	"\n"
+	"Switchboard is a client-services desk: requests from customers' authorized\n"
+	"contacts, routed to the right team, answered against business-hours targets.\n"
+	"\n"
+	"Commands:\n"
+	"  sla due     when a request's first response is due (see sla due --help)\n"
+	"\n"
+	"Documentation: README.md and docs/ in the source tree.\n";
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fputs(usage, stderr);
+		return CLI_EXIT_USAGE;
+	}
+	const char *cmd = argv[1];
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+		fputs(usage, stdout);
+		return CLI_EXIT_OK;
+	}
+	if (strcmp(cmd, "--version") == 0) {
+		printf("switchboard %s\n", SB_VERSION);
+		return CLI_EXIT_OK;
+	}
+	if (strcmp(cmd, "sla") == 0)
+		return cli_sla(argc - 2, argv + 2);
+	fprintf(stderr, "switchboard: unknown command '%.60s' (see switchboard --help)\n", cmd);
+	return CLI_EXIT_USAGE;
+}
