@@ -23,13 +23,14 @@ static bool is_digit(char c)
 
 static int parse_date(const char *p, size_t n, int64_t *day_out, struct sb_error *err)
 {
+	char q[SB_QUOTE_SIZE];
 	static const int digit_at[] = {0, 1, 2, 3, 5, 6, 8, 9};
 	bool shape = n == 10 && p[4] == '-' && p[7] == '-';
 	for (size_t i = 0; shape && i < sizeof(digit_at) / sizeof(digit_at[0]); i++)
 		shape = is_digit(p[digit_at[i]]);
 	if (!shape)
-		return sb_error_set(err, SB_EINVAL, "malformed date '%.*s' (expected YYYY-MM-DD)",
-				    (int)(n > 40 ? 40 : n), p);
+		return sb_error_set(err, SB_EINVAL, "malformed date '%s' (expected YYYY-MM-DD)",
+				    sb_quote(q, p, n));
 	int y = (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
 	int m = (p[5] - '0') * 10 + (p[6] - '0');
 	int d = (p[8] - '0') * 10 + (p[9] - '0');

@@ -37,22 +37,24 @@ static int day_from_token(struct token t)
 
 static int bad_day(struct token t, struct sb_error *err)
 {
+	char q[SB_QUOTE_SIZE];
 	return sb_error_set(err, SB_EINVAL,
-			    "unknown day '%.*s' (expected mon, tue, wed, thu, fri, sat or sun)",
-			    (int)(t.n > 40 ? 40 : t.n), t.p);
+			    "unknown day '%s' (expected mon, tue, wed, thu, fri, sat or sun)",
+			    sb_quote(q, t.p, t.n));
 }
 
 /* Parses "HH:MM" (exactly five characters) into minutes; 24:00 is 1440. */
 static int parse_time(struct token t, uint16_t *out, struct sb_error *err)
 {
+	char q[SB_QUOTE_SIZE];
 	const char *s = t.p;
 	bool digits = t.n == 5 && s[2] == ':';
 	for (size_t i = 0; digits && i < 5; i++)
 		if (i != 2 && (s[i] < '0' || s[i] > '9'))
 			digits = false;
 	if (!digits)
-		return sb_error_set(err, SB_EINVAL, "malformed time '%.*s' (expected HH:MM)",
-				    (int)(t.n > 40 ? 40 : t.n), t.p);
+		return sb_error_set(err, SB_EINVAL, "malformed time '%s' (expected HH:MM)",
+				    sb_quote(q, t.p, t.n));
 	int h = (s[0] - '0') * 10 + (s[1] - '0');
 	int m = (s[3] - '0') * 10 + (s[4] - '0');
 	if (m > 59 || h > 24 || (h == 24 && m != 0))
@@ -64,10 +66,11 @@ static int parse_time(struct token t, uint16_t *out, struct sb_error *err)
 /* Parses "HH:MM-HH:MM". */
 static int parse_range(struct token t, struct hours_range *out, struct sb_error *err)
 {
+	char q[SB_QUOTE_SIZE];
 	const char *dash = memchr(t.p, '-', t.n);
 	if (!dash)
-		return sb_error_set(err, SB_EINVAL, "malformed range '%.*s' (expected HH:MM-HH:MM)",
-				    (int)(t.n > 40 ? 40 : t.n), t.p);
+		return sb_error_set(err, SB_EINVAL, "malformed range '%s' (expected HH:MM-HH:MM)",
+				    sb_quote(q, t.p, t.n));
 	struct token a = {t.p, (size_t)(dash - t.p)};
 	struct token b = {dash + 1, t.n - a.n - 1};
 	int rc;
@@ -82,6 +85,7 @@ static int parse_range(struct token t, struct hours_range *out, struct sb_error 
 /* Parses the DAYS token of a rule into a bit mask (bit 0 = Monday). */
 static int parse_days(struct token t, unsigned *mask_out, struct sb_error *err)
 {
+	char q[SB_QUOTE_SIZE];
 	unsigned mask = 0;
 	const char *p = t.p, *end = t.p + t.n;
 
@@ -94,8 +98,8 @@ static int parse_days(struct token t, unsigned *mask_out, struct sb_error *err)
 		int d0 = day_from_token(first), d1 = d0;
 
 		if (item.n == 0)
-			return sb_error_set(err, SB_EINVAL, "empty day in '%.*s'",
-					    (int)(t.n > 40 ? 40 : t.n), t.p);
+			return sb_error_set(err, SB_EINVAL, "empty day in '%s'",
+					    sb_quote(q, t.p, t.n));
 		if (d0 < 0)
 			return bad_day(first, err);
 		if (dash) {
@@ -139,7 +143,7 @@ static int parse_rule(const char *p, const char *end, struct hours_week *week, u
 {
 	struct token tok;
 	struct hours_range ranges[HOURS_MAX_RANGES];
-	unsigned mask, n = 0;
+	unsigned mask = 0, n = 0;
 	int rc;
 
 	if (!next_token(&p, end, &tok))

@@ -1,6 +1,7 @@
 /* The SLA rules; the calendar does the time arithmetic. */
 #include "sla.h"
 
+#include <stdint.h>
 #include <string.h>
 
 int sla_priority_parse(const char *s, enum sla_priority *out, struct sb_error *err)
@@ -9,9 +10,12 @@ int sla_priority_parse(const char *s, enum sla_priority *out, struct sb_error *e
 		*out = SLA_PRIORITY_STANDARD;
 	else if (strcmp(s, "emergency") == 0)
 		*out = SLA_PRIORITY_EMERGENCY;
-	else
+	else {
+		char q[SB_QUOTE_SIZE];
 		return sb_error_set(err, SB_EINVAL,
-				    "unknown priority '%.40s' (expected standard or emergency)", s);
+				    "unknown priority '%s' (expected standard or emergency)",
+				    sb_quote(q, s, SIZE_MAX));
+	}
 	return 0;
 }
 
@@ -25,7 +29,7 @@ int sla_due(struct calendar *cal, enum sla_priority priority, int64_t created, i
 {
 	if (created < SLA_MIN_INSTANT || created >= SLA_MAX_INSTANT)
 		return sb_error_set(err, SB_ERANGE,
-				    "creation time outside the supported years 1900 to 8999");
+				    "creation time outside the supported years 1900 to 9999");
 	if (priority == SLA_PRIORITY_EMERGENCY) {
 		*due_out = created + SLA_EMERGENCY_SECONDS;
 		return 0;

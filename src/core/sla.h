@@ -22,9 +22,9 @@ enum sla_priority {
 #define SLA_STANDARD_WORKING_SECONDS (540 * 60)
 #define SLA_EMERGENCY_SECONDS        (60 * 60)
 
-/* Creation instants outside [1900-01-01, 9000-01-01) UTC are refused. */
+/* Creation instants outside [1900-01-01, 10000-01-01) UTC are refused. */
 #define SLA_MIN_INSTANT INT64_C(-2208988800)
-#define SLA_MAX_INSTANT INT64_C(221845392000)
+#define SLA_MAX_INSTANT INT64_C(253402300800)
 
 /* "standard" or "emergency"; anything else is -SB_EINVAL. */
 int sla_priority_parse(const char *s, enum sla_priority *out, struct sb_error *err);

@@ -17,6 +17,21 @@ int sb_error_set(struct sb_error *err, int code, const char *fmt, ...)
 	return -abs(code);
 }
 
+const char *sb_quote(char buf[SB_QUOTE_SIZE], const char *p, size_t n)
+{
+	const size_t max = SB_QUOTE_SIZE - 8;
+	size_t i = 0;
+	for (; i < n && p[i] && i < max; i++)
+		buf[i] = p[i] >= 0x20 && p[i] < 0x7f ? p[i] : '?';
+	if (i < n && p[i]) {
+		buf[i++] = '.';
+		buf[i++] = '.';
+		buf[i++] = '.';
+	}
+	buf[i] = '\0';
+	return buf;
+}
+
 const char *sb_code_name(int code)
 {
 	switch (abs(code)) {

@@ -9,6 +9,8 @@
 #ifndef SB_UTIL_ERROR_H
 #define SB_UTIL_ERROR_H
 
+#include <stddef.h>
+
 enum sb_code {
 	SB_OK = 0,
 	SB_EINVAL = 1, /* input does not follow its grammar or rules */
@@ -34,6 +36,18 @@ struct sb_error {
  */
 int sb_error_set(struct sb_error *err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* Bytes sb_quote() writes at most, with its NUL. */
+#define SB_QUOTE_SIZE 72
+
+/*
+ * Prepares outside text for quoting in a message: copies at most 64 bytes of
+ * P (up to N bytes or its NUL, whichever comes first; N = SIZE_MAX for a C
+ * string) into BUF, shows bytes outside printable ASCII as '?', and ends
+ * cut text with "...". Messages stay one readable line whatever the input.
+ * Returns BUF.
+ */
+const char *sb_quote(char buf[SB_QUOTE_SIZE], const char *p, size_t n);
 
 /* Human name of a code ("invalid argument"...); never NULL. */
 const char *sb_code_name(int code);

@@ -6,6 +6,7 @@
 #include "rfc3339.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "civil.h"
@@ -33,6 +34,13 @@ static bool expect(const char **p, char a, char b)
 	return true;
 }
 
+/* Fails with "'INPUT' WHAT", the input quoted safely. */
+static int fail(struct sb_error *err, const char *input, const char *what)
+{
+	char q[SB_QUOTE_SIZE];
+	return sb_error_set(err, SB_EINVAL, "'%s' %s", sb_quote(q, input, SIZE_MAX), what);
+}
+
 int rfc3339_parse(const char *s, int64_t *out, struct sb_error *err)
 {
 	const char *p = s;
@@ -46,10 +54,8 @@ int rfc3339_parse(const char *s, int64_t *out, struct sb_error *err)
 	if (!read_digits(&p, 2, &hour) || !expect(&p, ':', ':') || !read_digits(&p, 2, &minute))
 		goto malformed;
 	if (*p != ':')
-		return sb_error_set(err, SB_EINVAL,
-				    "'%s' has no seconds (expected RFC 3339 such as "
-				    "2026-11-23T15:00:00Z)",
-				    s);
+		return fail(err, s,
+			    "has no seconds (expected RFC 3339 such as 2026-11-23T15:00:00Z)");
 	p++;
 	if (!read_digits(&p, 2, &second))
 		goto malformed;
@@ -71,14 +77,11 @@ int rfc3339_parse(const char *s, int64_t *out, struct sb_error *err)
 		if (!read_digits(&p, 2, &oh) || !expect(&p, ':', ':') || !read_digits(&p, 2, &om))
 			goto malformed;
 		if (oh > 23 || om > 59)
-			return sb_error_set(
-				err, SB_EINVAL,
-				"'%s' has an invalid UTC offset (expected -23:59 to +23:59)", s);
+			return fail(err, s,
+				    "has an invalid UTC offset (expected -23:59 to +23:59)");
 		offset = sign * (oh * 3600 + om * 60);
 	} else if (*p == '\0') {
-		return sb_error_set(
-			err, SB_EINVAL,
-			"'%s' has no UTC offset (expected Z or +HH:MM/-HH:MM at the end)", s);
+		return fail(err, s, "has no UTC offset (expected Z or +HH:MM/-HH:MM at the end)");
 	} else {
 		goto malformed;
 	}
@@ -86,20 +89,18 @@ int rfc3339_parse(const char *s, int64_t *out, struct sb_error *err)
 		goto malformed;
 
 	if (month < 1 || month > 12 || day < 1 || day > civil_days_in_month(year, month))
-		return sb_error_set(err, SB_EINVAL, "'%s' is not a calendar date", s);
+		return fail(err, s, "is not a calendar date");
 	if (hour > 23 || minute > 59 || second > 59)
-		return sb_error_set(err, SB_EINVAL,
-				    "'%s' is not a time of day (expected 00:00:00 to 23:59:59)", s);
+		return fail(err, s, "is not a time of day (expected 00:00:00 to 23:59:59)");
 
 	*out = civil_days_from_date(year, month, day) * CIVIL_SECONDS_PER_DAY + hour * 3600 +
 	       minute * 60 + second - offset;
 	return 0;
 
 malformed:
-	return sb_error_set(err, SB_EINVAL,
-			    "'%s' is not an RFC 3339 timestamp (expected a form such as "
-			    "2026-11-23T15:00:00Z or 2026-11-23T10:00:00-05:00)",
-			    s);
+	return fail(err, s,
+		    "is not an RFC 3339 timestamp (expected a form such as 2026-11-23T15:00:00Z or "
+		    "2026-11-23T10:00:00-05:00)");
 }
 
 int rfc3339_format(int64_t t, char buf[RFC3339_BUFSIZE])

@@ -24,4 +24,17 @@ static inline char *fuzz_cstring(const uint8_t *data, size_t size)
 	return s;
 }
 
+/*
+ * Aborts unless MESSAGE is one non-empty line of printable text: whatever
+ * the input, an error message must be fit to show a person as it is.
+ */
+static inline void fuzz_check_message(const char *message)
+{
+	if (message[0] == '\0')
+		abort();
+	for (const char *p = message; *p; p++)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+			abort();
+}
+
 #endif

@@ -6,6 +6,7 @@
  */
 #include <criterion/criterion.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/calendar.h"
@@ -169,8 +170,8 @@ Test(calendar, a_year_of_holidays_grows_the_table_forward)
 		int64_t t = at("2027-01-04T12:00:00Z") + (int64_t)i * 7 * 86400;
 		char buf[RFC3339_BUFSIZE];
 		rfc3339_format(t, buf);
-		strcat(list, ",");
-		strncat(list, buf, 10);
+		size_t len = strlen(list);
+		snprintf(list + len, sizeof(list) - len, ",%.10s", buf);
 	}
 	struct calendar *cal = make("UTC", "mon 09:00-10:00", list);
 	assert_add(cal, "2026-12-22T00:00:00Z", 0, "2028-01-03T09:00:00Z");
