@@ -36,6 +36,7 @@ check-unit:
 	meson test -C $(BUILD) --print-errorlogs
 
 check-cli:
+	python3 tests/cli/test_commands.py $(BUILD)/switchboard
 	python3 tests/cli/test_sla_due.py $(BUILD)/switchboard
 
 check-asan: bootstrap

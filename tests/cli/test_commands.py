@@ -1,0 +1,56 @@
+#!/usr/bin/env python3
+"""The command surface of `switchboard` beyond `sla due`: help, version,
+unknown commands. Usage: python3 tests/cli/test_commands.py BUILD/switchboard
+
+Exit statuses (src/cli/cli.h): 0 success, 2 bad usage with one line on
+stderr and nothing on stdout.
+"""
+
+import re
+import subprocess
+import sys
+
+
+def run(binary, *args):
+    p = subprocess.run([binary, *args], capture_output=True, text=True, timeout=30,
+                       stdin=subprocess.DEVNULL)
+    return p.returncode, p.stdout, p.stderr
+
+
+def main():
+    binary = sys.argv[1]
+    failures = []
+
+    def expect(cond, what):
+        if not cond:
+            failures.append(what)
+
+    for args in (["--help"], ["-h"], ["help"]):
+        rc, out, err = run(binary, *args)
+        expect(rc == 0 and "usage: switchboard" in out and "sla due" in out and err == "",
+               f"{args}: help on stdout, exit 0 (got {rc}, {out!r}, {err!r})")
+
+    rc, out, err = run(binary, "--version")
+    expect(rc == 0 and re.fullmatch(r"switchboard \d+\.\d+\.\d+\n", out) is not None,
+           f"--version prints 'switchboard X.Y.Z' (got {rc}, {out!r})")
+
+    rc, out, err = run(binary, "sla", "due", "--help")
+    expect(rc == 0 and "--priority" in out and "--holidays" in out,
+           f"sla due --help documents the flags (got {rc}, {out!r})")
+
+    for args, word in ((["frobnicate"], "frobnicate"), (["sla", "undue"], "undue"), ([], "usage"),
+                       (["sla"], "usage")):
+        rc, out, err = run(binary, *args)
+        expect(rc == 2 and out == "" and word in err,
+               f"{args}: exit 2, nothing on stdout, stderr names '{word}' (got {rc}, {out!r}, {err!r})")
+    rc, out, err = run(binary, "frobnicate")
+    expect(err.count("\n") == 1, f"unknown command: one line on stderr (got {err!r})")
+
+    for f in failures:
+        print("FAIL", f)
+    print(f"commands: {len(failures)} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
