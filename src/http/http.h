@@ -1,0 +1,102 @@
+/*
+ * The HTTP transport, on libmicrohttpd: it accepts connections, reads a
+ * request and its body (within a limit chosen per route before the body is
+ * read), hands the complete request to one handler, and sends the response
+ * the handler filled in. It knows nothing of routes, users or JSON bodies:
+ * the API layer's dispatcher is the handler.
+ *
+ * Threads: libmicrohttpd's internal thread pool with epoll; the handler
+ * runs on a pool thread and may block (on the database) briefly. Each
+ * request gets an arena (util/arena.h) that is freed after the response is
+ * sent; everything reachable from struct http_request and struct
+ * http_response lives in it or in the connection.
+ *
+ * Protocol hygiene the transport enforces itself, before any handler runs:
+ * duplicate or conflicting Content-Length, Content-Length together with
+ * Transfer-Encoding, and request bodies over the route's limit (413). Those
+ * refusals use the API's JSON error shape:
+ *   {"error": {"code": "...", "message": "..."}}
+ */
+#ifndef SB_HTTP_HTTP_H
+#define SB_HTTP_HTTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/arena.h"
+#include "util/error.h"
+
+struct http_request {
+	struct arena *arena; /* freed after the response is sent */
+	const char *method;  /* "GET", "POST"... */
+	const char *path;    /* the URL path as sent, without the query string */
+	const char *body;    /* NUL-terminated (the NUL is not counted); "" when none */
+	size_t body_len;
+	const char *remote_addr; /* "127.0.0.1" */
+	void *impl;              /* the transport's; do not touch */
+};
+
+/* A request header (case-insensitive name), a query parameter (decoded) or
+ * a cookie value; NULL when absent. Borrowed: valid during the request. */
+const char *http_header(const struct http_request *req, const char *name);
+const char *http_query(const struct http_request *req, const char *name);
+const char *http_cookie(const struct http_request *req, const char *name);
+
+#define HTTP_MAX_RESPONSE_HEADERS 16
+
+struct http_response {
+	int status;               /* 200 when the handler leaves it 0 */
+	const char *content_type; /* "application/json" when NULL and there is a body */
+	const char *body;         /* may be NULL; must outlive the handler (arena, or static) */
+	size_t body_len;
+	size_t nheaders;
+	struct {
+		const char *name, *value;
+	} headers[HTTP_MAX_RESPONSE_HEADERS];
+};
+
+/* Adds a response header (strings must outlive the handler). -SB_ERANGE when full. */
+int http_response_header(struct http_response *res, const char *name, const char *value);
+
+/*
+ * Called once per request, on a pool thread, after the whole body arrived.
+ * Fills RES; never sends anything itself.
+ */
+typedef void (*http_handler_fn)(struct http_request *req, struct http_response *res, void *ctx);
+
+/*
+ * Called when the request line and headers have arrived, before any of the
+ * body is read: the largest body, in bytes, that METHOD on PATH accepts.
+ * A larger body (by Content-Length up front, or as it streams in chunked)
+ * is refused with 413 without reading it further.
+ */
+typedef size_t (*http_body_limit_fn)(const char *method, const char *path, void *ctx);
+
+struct http_server_config {
+	const char *listen; /* "127.0.0.1:8080", "[::1]:8080", ":8080" (all addresses) */
+	unsigned threads;   /* pool size; 0 means one per CPU */
+	http_handler_fn handler;
+	http_body_limit_fn body_limit;
+	void *ctx; /* passed to both callbacks */
+};
+
+struct http_server;
+
+/*
+ * Binds and starts serving. A bad listen address is -SB_EINVAL, a port in
+ * use -SB_EBUSY, each with a message. *out is the caller's, released by
+ * http_server_stop().
+ */
+int http_server_start(const struct http_server_config *config, struct http_server **out,
+		      struct sb_error *err);
+
+/* The port actually bound (useful with port 0). */
+uint16_t http_server_port(const struct http_server *server);
+
+/*
+ * Stops accepting, lets the requests in flight finish and be answered,
+ * then frees the server. Accepts NULL.
+ */
+void http_server_stop(struct http_server *server);
+
+#endif
