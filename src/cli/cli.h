@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 
+#include "store/store.h"
+
 enum {
 	CLI_EXIT_OK = 0,
 	CLI_EXIT_FAILURE = 1,
@@ -33,6 +35,15 @@ int cli_parse_flags(const char *prog, int argc, char **argv, const struct cli_fl
 /* Prints "PROG: FLAG: MESSAGE" on stderr as one line and returns CLI_EXIT_USAGE. */
 int cli_bad_argument(const char *prog, const char *flag, const char *message);
 
+/*
+ * Opens data directory DATA_DIR (NULL: ./var) for command PROG, migrated to
+ * this binary's schema. Prints why on failure and returns the exit status.
+ */
+int cli_open_data(const char *prog, const char *data_dir, struct store **out);
+
 int cli_sla(int argc, char **argv);
+int cli_migrate(int argc, char **argv);
+int cli_user(int argc, char **argv);
+int cli_token(int argc, char **argv);
 
 #endif

@@ -14,7 +14,10 @@ static const char usage[] =
 	"contacts, routed to the right team, answered against business-hours targets.\n"
 	"\n"
 	"Commands:\n"
-	"  sla due     when a request's first response is due (see sla due --help)\n"
+	"  migrate       upgrade a data directory's schema\n"
+	"  user add      create an account\n"
+	"  token create  create an API token for an account\n"
+	"  sla due       when a request's first response is due (see sla due --help)\n"
 	"\n"
 	"Documentation: README.md and docs/ in the source tree.\n";
 
@@ -33,8 +36,18 @@ int main(int argc, char **argv)
 		printf("switchboard %s\n", SB_VERSION);
 		return CLI_EXIT_OK;
 	}
-	if (strcmp(cmd, "sla") == 0)
-		return cli_sla(argc - 2, argv + 2);
+	static const struct {
+		const char *name;
+		int (*run)(int argc, char **argv);
+	} commands[] = {
+		{"sla", cli_sla},
+		{"migrate", cli_migrate},
+		{"user", cli_user},
+		{"token", cli_token},
+	};
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(cmd, commands[i].name) == 0)
+			return commands[i].run(argc - 2, argv + 2);
 	fprintf(stderr, "switchboard: unknown command '%.60s' (see switchboard --help)\n", cmd);
 	return CLI_EXIT_USAGE;
 }

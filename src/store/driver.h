@@ -1,0 +1,90 @@
+/*
+ * The storage drivers' side of the store: what a database engine must
+ * provide, and the small statement API that the typed functions in
+ * src/store are written against, once, for every engine.
+ *
+ * SQL is shared between engines where the dialects agree: statements use
+ * $1, $2... placeholders (both SQLite and PostgreSQL accept them),
+ * RETURNING and ON CONFLICT. A statement is named by an enum value and
+ * prepared once per connection, on first use.
+ *
+ * Not for use outside src/store.
+ */
+#ifndef SB_STORE_DRIVER_H
+#define SB_STORE_DRIVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/statements.h"
+#include "store/store.h"
+#include "util/error.h"
+
+struct db_stmt;
+
+/* The outcome of stepping a statement. */
+enum {
+	DB_DONE = 0,
+	DB_ROW = 1,
+};
+
+struct store_driver {
+	const char *name;
+	/* Opens a connection to the database LOCATION names. */
+	int (*connect)(const char *location, void **conn_out, struct sb_error *err);
+	void (*disconnect)(void *conn);
+	/* Runs SQL that takes no parameters and returns no rows (may hold several statements). */
+	int (*exec)(void *conn, const char *sql, struct sb_error *err);
+	int (*prepare)(void *conn, const char *sql, struct db_stmt **out, struct sb_error *err);
+	void (*finalize)(struct db_stmt *stmt);
+	/* Placeholders are numbered from 1, as $1 in the SQL. */
+	int (*bind_int)(struct db_stmt *stmt, int n, int64_t v);
+	int (*bind_text)(struct db_stmt *stmt, int n, const char *s, size_t len);
+	int (*bind_blob)(struct db_stmt *stmt, int n, const void *p, size_t len);
+	int (*bind_null)(struct db_stmt *stmt, int n);
+	/* DB_ROW, DB_DONE, or a negative code (a constraint violation is -SB_ECONFLICT). */
+	int (*step)(struct db_stmt *stmt, struct sb_error *err);
+	void (*reset)(struct db_stmt *stmt);
+	bool (*column_null)(struct db_stmt *stmt, int col);
+	int64_t (*column_int)(struct db_stmt *stmt, int col);
+	/* Borrowed until the next step or reset; "" for NULL. */
+	const char *(*column_text)(struct db_stmt *stmt, int col);
+	const void *(*column_blob)(struct db_stmt *stmt, int col, size_t *len_out);
+	int64_t (*last_insert_id)(void *conn);
+	int64_t (*changes)(void *conn);
+};
+
+extern const struct store_driver store_driver_sqlite;
+
+/* A connection: the engine's handle and its statement cache. */
+struct store_conn {
+	struct store *store;
+	const struct store_driver *driver;
+	void *handle;
+	struct db_stmt *stmts[STMT__COUNT];
+	bool in_write;
+};
+
+/*
+ * The statement ID, prepared on this connection if it was not yet, reset
+ * and with its bindings cleared. Borrowed: owned by the connection.
+ */
+int db_stmt(struct store_conn *c, enum stmt_id id, struct db_stmt **out, struct sb_error *err);
+
+/* Bindings, for brevity in the typed functions. Text NULL binds NULL. */
+int db_bind_int(struct store_conn *c, struct db_stmt *s, int n, int64_t v);
+int db_bind_text(struct store_conn *c, struct db_stmt *s, int n, const char *text);
+int db_bind_blob(struct store_conn *c, struct db_stmt *s, int n, const void *p, size_t len);
+int db_bind_opt_int(struct store_conn *c, struct db_stmt *s, int n, int64_t v); /* 0 binds NULL */
+
+int db_step(struct store_conn *c, struct db_stmt *s, struct sb_error *err);
+int64_t db_int(struct store_conn *c, struct db_stmt *s, int col);
+const char *db_text(struct store_conn *c, struct db_stmt *s, int col);
+/* A copy of column COL in arena A, or NULL when the column is NULL. */
+char *db_text_dup(struct store_conn *c, struct db_stmt *s, int col, struct arena *a);
+
+/* Runs statement S (already bound) to completion, expecting no rows. */
+int db_exec_stmt(struct store_conn *c, struct db_stmt *s, struct sb_error *err);
+
+#endif

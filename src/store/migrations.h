@@ -1,0 +1,13 @@
+/*
+ * The schema migrations, numbered from 1, embedded from
+ * src/store/migrations/ENGINE/NNNN_name.sql at build time (scripts/embed-sql).
+ * Migration N brings a database from version N - 1 to N. A migration, once
+ * released, is never edited: change the schema with a new one.
+ */
+#ifndef SB_STORE_MIGRATIONS_H
+#define SB_STORE_MIGRATIONS_H
+
+extern const char *const store_migrations[];
+extern const int store_migrations_count;
+
+#endif

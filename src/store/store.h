@@ -1,0 +1,153 @@
+/*
+ * The store: the only door to the database.
+ *
+ * Typed functions over a connection (store_user_insert(), store_ticket_get()
+ * ...) written once over a driver interface (store/driver.h), so the same
+ * code runs on SQLite (the default: DIR/switchboard.db) and, later,
+ * PostgreSQL. The store knows rows, not HTTP or JSON.
+ *
+ * Connections: one per thread, created on first use and cached
+ * (store_conn()). Writes: SQLite allows one writer at a time, and two
+ * connections that race for its lock sleep in busy-waits, so the store
+ * serializes writers inside the process with a mutex
+ * (store_write_begin/commit/rollback); readers never wait for it (WAL).
+ * Durability: WAL with synchronous=FULL, so a committed write survives a
+ * power cut; a 201 is sent only after the commit.
+ *
+ * Times are Unix seconds (int64_t). Strings returned in rows live in the
+ * arena the caller passes.
+ */
+#ifndef SB_STORE_STORE_H
+#define SB_STORE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/arena.h"
+#include "util/error.h"
+
+struct store;
+struct store_conn;
+
+/*
+ * Opens the database of data directory DATA_DIR (created if missing):
+ * DATA_DIR/switchboard.db on SQLite. *out is the caller's, closed with
+ * store_close(). Does not migrate.
+ */
+int store_open(const char *data_dir, struct store **out, struct sb_error *err);
+
+/* Closes every connection the store made. Accepts NULL. */
+void store_close(struct store *store);
+
+/*
+ * Brings the schema to the newest version, each migration in its own
+ * transaction. *from_out and *to_out (may be NULL) tell the versions
+ * before and after.
+ */
+int store_migrate(struct store *store, int *from_out, int *to_out, struct sb_error *err);
+
+/* The newest schema version this binary knows. */
+int store_schema_version(void);
+
+/* The schema version of the open database (0 when empty). */
+int store_current_version(struct store *store, int *version_out, struct sb_error *err);
+
+/* This thread's connection, made on first use. Borrowed: owned by the store. */
+int store_conn(struct store *store, struct store_conn **out, struct sb_error *err);
+
+/* A write transaction, serialized with the process's other writers. */
+int store_write_begin(struct store_conn *c, struct sb_error *err);
+int store_write_commit(struct store_conn *c, struct sb_error *err);
+void store_write_rollback(struct store_conn *c);
+
+/* A read transaction: a consistent snapshot across several queries. */
+int store_read_begin(struct store_conn *c, struct sb_error *err);
+void store_read_end(struct store_conn *c);
+
+/*
+ * Writes the built-in reference data: the five teams (names refreshed on
+ * every run) and the default request types (only those missing, so that
+ * admins' edits survive upgrades). Runs in its own write transaction;
+ * store_migrate() calls it after migrating.
+ */
+int store_seed_defaults(struct store_conn *c, int64_t now, struct sb_error *err);
+
+/* ---- users -------------------------------------------------------------- */
+
+struct store_user {
+	int64_t id;
+	const char *email;
+	const char *name;
+	const char *role;          /* admin, lead, agent, account-rep, contact */
+	int64_t org_id;            /* 0 for staff */
+	const char *password_hash; /* Argon2id string; NULL when none */
+	const char *language;      /* "en", "es" */
+	int64_t created_at;
+};
+
+/* Inserts U (id ignored) and sets *id_out. A taken email is -SB_ECONFLICT. */
+int store_user_insert(struct store_conn *c, const struct store_user *u, int64_t *id_out,
+		      struct sb_error *err);
+/* -SB_ENOTFOUND when there is no such user. Strings in A. */
+int store_user_get(struct store_conn *c, int64_t id, struct arena *a, struct store_user *out,
+		   struct sb_error *err);
+int store_user_get_by_email(struct store_conn *c, const char *email, struct arena *a,
+			    struct store_user *out, struct sb_error *err);
+int store_user_team_add(struct store_conn *c, int64_t user_id, const char *team,
+			struct sb_error *err);
+/* The user's team keys, comma-separated, in A ("" when none). */
+int store_user_teams(struct store_conn *c, int64_t user_id, struct arena *a, char **teams_out,
+		     struct sb_error *err);
+
+/* ---- organizations ------------------------------------------------------ */
+
+struct store_org {
+	int64_t id;
+	const char *name;
+	const char *member_id;
+	const char *bidder_ids; /* comma-separated */
+	int64_t spoc_id;        /* 0 when none */
+	int64_t account_rep_id; /* 0 when none */
+	const char *language;
+	int64_t created_at;
+};
+
+int store_org_insert(struct store_conn *c, const struct store_org *o, int64_t *id_out,
+		     struct sb_error *err);
+int store_org_get(struct store_conn *c, int64_t id, struct arena *a, struct store_org *out,
+		  struct sb_error *err);
+/* Writes every field of O (by O->id). -SB_ENOTFOUND when there is none. */
+int store_org_update(struct store_conn *c, const struct store_org *o, struct sb_error *err);
+
+/* ---- tokens and sessions ------------------------------------------------ */
+
+#define STORE_TOKEN_HASH_LEN 32
+
+/* Records an API token by its hash (the token itself is never stored). */
+int store_token_insert(struct store_conn *c, int64_t user_id,
+		       const unsigned char hash[STORE_TOKEN_HASH_LEN], const char *label,
+		       int64_t now, struct sb_error *err);
+/* The user a token hash belongs to; -SB_ENOTFOUND when none. */
+int store_token_user(struct store_conn *c, const unsigned char hash[STORE_TOKEN_HASH_LEN],
+		     int64_t *user_id_out, struct sb_error *err);
+
+int store_session_insert(struct store_conn *c, const unsigned char hash[STORE_TOKEN_HASH_LEN],
+			 int64_t user_id, const char *csrf, int64_t now, int64_t expires_at,
+			 struct sb_error *err);
+/* The user and CSRF token of a live session; -SB_ENOTFOUND when none or expired. */
+int store_session_get(struct store_conn *c, const unsigned char hash[STORE_TOKEN_HASH_LEN],
+		      int64_t now, struct arena *a, int64_t *user_id_out, char **csrf_out,
+		      struct sb_error *err);
+int store_session_delete(struct store_conn *c, const unsigned char hash[STORE_TOKEN_HASH_LEN],
+			 struct sb_error *err);
+
+/* ---- settings ----------------------------------------------------------- */
+
+/* A setting's value in A, or NULL in *value_out when it is not set. */
+int store_setting_get(struct store_conn *c, const char *key, struct arena *a, char **value_out,
+		      struct sb_error *err);
+int store_setting_put(struct store_conn *c, const char *key, const char *value,
+		      struct sb_error *err);
+
+#endif
