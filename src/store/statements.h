@@ -10,6 +10,15 @@
 #ifndef SB_STORE_STATEMENTS_H
 #define SB_STORE_STATEMENTS_H
 
+/* The columns of a ticket row, in the order store/tickets.c reads them. */
+#define STORE_TICKET_COLUMNS                                                                       \
+	"id, org_id, requester_id, request_type, kind, team_key, assignee_id, status, priority, "  \
+	"subject, description, impact, steps, urls, browser, os, business_justification, "         \
+	"emergency_criteria, emergency_phone, member_id, completeness, missing_recommended, "      \
+	"created_at, updated_at, first_response_due_at, first_response_at, "                       \
+	"response_business_seconds, response_clock_seconds, resolved_at, closed_at, version, "     \
+	"idempotency_key"
+
 #define STORE_STATEMENTS(X)                                                                        \
 	X(USER_INSERT, "INSERT INTO users (email, name, role, org_id, password_hash, language, "   \
 		       "created_at) VALUES (lower($1), $2, $3, $4, $5, $6, $7)")                   \
@@ -44,6 +53,48 @@
 			     "hint_en, hint_es, rules, required_object_type, position, "           \
 			     "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "  \
 			     "ON CONFLICT (key) DO NOTHING")                                       \
+	X(REQUEST_TYPES_LIST, "SELECT key, kind, team_key, name_en, name_es, hint_en, hint_es, "   \
+			      "rules, required_object_type, position, updated_at "                 \
+			      "FROM request_types ORDER BY position, key")                         \
+	X(REQUEST_TYPE_GET, "SELECT key, kind, team_key, name_en, name_es, hint_en, hint_es, "     \
+			    "rules, required_object_type, position, updated_at "                   \
+			    "FROM request_types WHERE key = $1")                                   \
+	X(REQUEST_TYPE_UPDATE, "UPDATE request_types SET team_key = $2, name_en = $3, "            \
+			       "name_es = $4, hint_en = $5, hint_es = $6, rules = $7, "            \
+			       "required_object_type = $8, position = $9, updated_at = $10 "       \
+			       "WHERE key = $1")                                                   \
+	X(TICKET_INSERT,                                                                           \
+	  "INSERT INTO tickets (org_id, requester_id, request_type, kind, "                        \
+	  "team_key, assignee_id, status, priority, subject, description, impact, "                \
+	  "steps, urls, browser, os, business_justification, emergency_criteria, "                 \
+	  "emergency_phone, member_id, completeness, missing_recommended, "                        \
+	  "created_at, updated_at, first_response_due_at, idempotency_key) VALUES "                \
+	  "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "               \
+	  "$17, $18, $19, $20, $21, $22, $23, $24, $25)")                                          \
+	X(TICKET_OBJECT_INSERT, "INSERT INTO ticket_object_ids (ticket_id, type, value) "          \
+				"VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")                      \
+	X(TICKET_GET, "SELECT " STORE_TICKET_COLUMNS " FROM tickets WHERE id = $1")                \
+	X(TICKET_OBJECTS, "SELECT type, value FROM ticket_object_ids WHERE ticket_id = $1 "        \
+			  "ORDER BY type, value")                                                  \
+	X(TICKET_BY_IDEMPOTENCY, "SELECT id FROM tickets WHERE requester_id = $1 AND "             \
+				 "idempotency_key = $2")                                           \
+	X(TICKET_UPDATE, "UPDATE tickets SET status = $3, priority = $4, team_key = $5, "          \
+			 "assignee_id = $6, first_response_due_at = $7, first_response_at = $8, "  \
+			 "response_business_seconds = $9, response_clock_seconds = $10, "          \
+			 "resolved_at = $11, closed_at = $12, updated_at = $13, "                  \
+			 "version = version + 1 WHERE id = $1 AND version = $2")                   \
+	X(TICKET_EXISTS, "SELECT version FROM tickets WHERE id = $1")                              \
+	X(COMMENT_INSERT, "INSERT INTO comments (ticket_id, author_id, kind, body, created_at) "   \
+			  "VALUES ($1, $2, $3, $4, $5)")                                           \
+	X(COMMENTS_LIST, "SELECT c.id, c.ticket_id, c.author_id, c.kind, c.body, c.created_at, "   \
+			 "u.name, u.role FROM comments c JOIN users u ON u.id = c.author_id "      \
+			 "WHERE c.ticket_id = $1 AND ($2 = 1 OR c.kind <> 'note') ORDER BY c.id")  \
+	X(HISTORY_INSERT, "INSERT INTO history (ticket_id, actor_id, at, field, old_value, "       \
+			  "new_value, note) VALUES ($1, $2, $3, $4, $5, $6, $7)")                  \
+	X(HISTORY_LIST, "SELECT id, ticket_id, actor_id, at, field, old_value, new_value, note "   \
+			"FROM history WHERE ticket_id = $1 ORDER BY id")                           \
+	X(OUTBOX_INSERT, "INSERT INTO outbox (event, ticket_id, recipient_id, payload, "           \
+			 "created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $5)")           \
 	X(BEGIN_READ, "BEGIN")                                                                     \
 	X(BEGIN_WRITE, "BEGIN IMMEDIATE")                                                          \
 	X(COMMIT, "COMMIT")                                                                        \

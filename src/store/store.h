@@ -150,4 +150,149 @@ int store_setting_get(struct store_conn *c, const char *key, struct arena *a, ch
 int store_setting_put(struct store_conn *c, const char *key, const char *value,
 		      struct sb_error *err);
 
+/* ---- request types ------------------------------------------------------ */
+
+struct store_request_type {
+	const char *key;
+	const char *kind; /* "routed" or "account" */
+	const char *team; /* NULL for account types */
+	const char *name_en, *name_es;
+	const char *hint_en, *hint_es;
+	const char *rules; /* core/request_types.h text form */
+	const char *required_object_type;
+	int64_t position;
+	int64_t updated_at;
+};
+
+/* All request types in display order, in A. */
+int store_request_types_list(struct store_conn *c, struct arena *a,
+			     struct store_request_type **types_out, size_t *n_out,
+			     struct sb_error *err);
+int store_request_type_get(struct store_conn *c, const char *key, struct arena *a,
+			   struct store_request_type *out, struct sb_error *err);
+/* Writes every editable field of T (by T->key). */
+int store_request_type_update(struct store_conn *c, const struct store_request_type *t,
+			      struct sb_error *err);
+
+/* ---- tickets ------------------------------------------------------------ */
+
+struct store_object_id {
+	const char *type;
+	const char *value;
+};
+
+struct store_ticket {
+	int64_t id;
+	int64_t org_id;
+	int64_t requester_id;
+	const char *request_type;
+	const char *kind; /* "routed" or "account" */
+	const char *team; /* NULL for account requests */
+	int64_t assignee_id;
+	const char *status;
+	const char *priority;
+	const char *subject, *description, *impact, *steps;
+	const char *urls; /* newline-separated */
+	const char *browser, *os, *business_justification;
+	const char *emergency_criteria; /* comma-separated */
+	const char *emergency_phone;
+	const char *member_id;
+	int64_t completeness;
+	const char *missing_recommended; /* comma-separated API keys */
+	int64_t created_at, updated_at;
+	int64_t first_response_due_at, first_response_at; /* 0 when none */
+	int64_t response_business_seconds, response_clock_seconds;
+	int64_t resolved_at, closed_at;
+	int64_t version;
+	const char *idempotency_key;
+	struct store_object_id *object_ids;
+	size_t n_object_ids;
+};
+
+/* Inserts T (id and version ignored) with its object ids; sets *id_out. */
+int store_ticket_insert(struct store_conn *c, const struct store_ticket *t, int64_t *id_out,
+			struct sb_error *err);
+
+/* The ticket with ID and its object ids, in A. -SB_ENOTFOUND when none. */
+int store_ticket_get(struct store_conn *c, int64_t id, struct arena *a, struct store_ticket *out,
+		     struct sb_error *err);
+
+/* The ticket REQUESTER created with idempotency KEY; -SB_ENOTFOUND when none. */
+int store_ticket_by_idempotency(struct store_conn *c, int64_t requester_id, const char *key,
+				int64_t *id_out, struct sb_error *err);
+
+/*
+ * Writes the mutable fields of T (status, priority, team, assignee, due and
+ * response times, resolved/closed times, updated_at) if the stored version
+ * is still T->version, and bumps the version. A changed version is
+ * -SB_ECONFLICT ("changed since read"); no such ticket, -SB_ENOTFOUND.
+ */
+int store_ticket_update(struct store_conn *c, const struct store_ticket *t, struct sb_error *err);
+
+/* A filter for listing: zero/NULL fields do not filter. */
+struct store_ticket_filter {
+	int64_t org_id;
+	const char *team;
+	const char *teams_csv; /* any of these teams (an agent's queue) */
+	const char *status;
+	const char *priority;
+	int64_t assignee_id;
+	bool unassigned;
+	const char *request_type;
+	const char *object_type, *object_value;
+	const char *sla; /* "breached", "due" (not yet responded, not breached), "met" */
+	int64_t now;     /* for the sla filter */
+	bool sort_by_due;
+	/* Keyset cursor: rows after (after_due, after_id) in the sort order. */
+	int64_t after_id;
+	int64_t after_due;
+	bool has_after;
+	int limit; /* 1..100 */
+};
+
+/* Tickets matching F, in A, at most F->limit; *more_out when there are more. */
+int store_tickets_list(struct store_conn *c, const struct store_ticket_filter *f, struct arena *a,
+		       struct store_ticket **tickets_out, size_t *n_out, bool *more_out,
+		       struct sb_error *err);
+
+/* ---- comments, history, outbox ------------------------------------------ */
+
+struct store_comment {
+	int64_t id;
+	int64_t ticket_id;
+	int64_t author_id;
+	const char *kind; /* reply, note, question */
+	const char *body;
+	int64_t created_at;
+	const char *author_name; /* filled by list */
+	const char *author_role; /* filled by list */
+};
+
+int store_comment_insert(struct store_conn *c, const struct store_comment *cm, int64_t *id_out,
+			 struct sb_error *err);
+/* A ticket's comments, oldest first; notes only when WITH_NOTES. */
+int store_comments_list(struct store_conn *c, int64_t ticket_id, bool with_notes, struct arena *a,
+			struct store_comment **out, size_t *n_out, struct sb_error *err);
+
+struct store_history {
+	int64_t id;
+	int64_t ticket_id;
+	int64_t actor_id; /* 0: the system */
+	int64_t at;
+	const char *field;
+	const char *old_value, *new_value, *note;
+};
+
+int store_history_insert(struct store_conn *c, const struct store_history *h, struct sb_error *err);
+int store_history_list(struct store_conn *c, int64_t ticket_id, struct arena *a,
+		       struct store_history **out, size_t *n_out, struct sb_error *err);
+
+/*
+ * Queues an event for delivery (mail, webhooks) in the caller's write
+ * transaction, so it exists exactly when the change it reports does.
+ */
+int store_outbox_insert(struct store_conn *c, const char *event, int64_t ticket_id,
+			int64_t recipient_id, const char *payload, int64_t now,
+			struct sb_error *err);
+
 #endif

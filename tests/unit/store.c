@@ -219,3 +219,208 @@ Test(store, a_newer_database_is_refused)
 	cr_assert_eq(store_migrate(store, NULL, NULL, &err), -SB_ECONFLICT);
 	cr_assert(strstr(err.message, "newer than this binary"), "%s", err.message);
 }
+
+/* ---- tickets ------------------------------------------------------------ */
+
+static int64_t add_org(const char *name)
+{
+	struct store_org o = {.name = name, .member_id = "1", .created_at = 1};
+	int64_t id;
+	cr_assert_eq(store_write_begin(conn, NULL), 0);
+	cr_assert_eq(store_org_insert(conn, &o, &id, NULL), 0);
+	cr_assert_eq(store_write_commit(conn, NULL), 0);
+	return id;
+}
+
+static int64_t add_ticket(int64_t org, int64_t requester, const char *team, int64_t due,
+			  const char *creative)
+{
+	struct store_object_id obj = {"creative", creative};
+	struct store_ticket t = {.org_id = org,
+				 .requester_id = requester,
+				 .request_type = team ? "app-bug" : "billing",
+				 .kind = team ? "routed" : "account",
+				 .team = team,
+				 .status = "new",
+				 .priority = "standard",
+				 .subject = "S",
+				 .description = "D",
+				 .created_at = 100,
+				 .updated_at = 100,
+				 .first_response_due_at = due,
+				 .object_ids = creative ? &obj : NULL,
+				 .n_object_ids = creative ? 1 : 0};
+	int64_t id;
+	struct sb_error err = {0};
+	cr_assert_eq(store_write_begin(conn, NULL), 0);
+	cr_assert_eq(store_ticket_insert(conn, &t, &id, &err), 0, "%s", err.message);
+	cr_assert_eq(store_write_commit(conn, NULL), 0);
+	return id;
+}
+
+static size_t list(struct store_ticket_filter f, int64_t *ids, bool *more)
+{
+	struct store_ticket *t;
+	size_t n;
+	bool m;
+	struct sb_error err = {0};
+	if (!f.limit)
+		f.limit = 100;
+	cr_assert_eq(store_tickets_list(conn, &f, arena, &t, &n, &m, &err), 0, "%s", err.message);
+	for (size_t i = 0; i < n; i++)
+		ids[i] = t[i].id;
+	if (more)
+		*more = m;
+	return n;
+}
+
+Test(store, tickets_round_trip_with_their_object_ids)
+{
+	int64_t org = add_org("Acme");
+	int64_t spoc = add_user("s@acme.com", "contact", org);
+	int64_t id = add_ticket(org, spoc, "app-support", 500, "123");
+	struct store_ticket t;
+	cr_assert_eq(store_ticket_get(conn, id, arena, &t, NULL), 0);
+	cr_assert_str_eq(t.team, "app-support");
+	cr_assert_eq(t.first_response_due_at, 500);
+	cr_assert_eq(t.first_response_at, 0);
+	cr_assert_eq(t.version, 1);
+	cr_assert_eq(t.n_object_ids, 1);
+	cr_assert_str_eq(t.object_ids[0].value, "123");
+	cr_assert_eq(store_ticket_get(conn, id + 1, arena, &t, NULL), -SB_ENOTFOUND);
+}
+
+Test(store, a_stale_version_is_a_conflict)
+{
+	int64_t org = add_org("Acme");
+	int64_t spoc = add_user("s@acme.com", "contact", org);
+	int64_t id = add_ticket(org, spoc, "app-support", 500, NULL);
+	struct store_ticket t;
+	cr_assert_eq(store_ticket_get(conn, id, arena, &t, NULL), 0);
+	t.status = "open";
+	t.first_response_at = 200;
+	t.response_clock_seconds = 100;
+	cr_assert_eq(store_write_begin(conn, NULL), 0);
+	cr_assert_eq(store_ticket_update(conn, &t, NULL), 0);
+	cr_assert_eq(store_ticket_update(conn, &t, NULL), -SB_ECONFLICT, "version 1 is gone");
+	t.id = 9999;
+	cr_assert_eq(store_ticket_update(conn, &t, NULL), -SB_ENOTFOUND);
+	cr_assert_eq(store_write_commit(conn, NULL), 0);
+	cr_assert_eq(store_ticket_get(conn, id, arena, &t, NULL), 0);
+	cr_assert_str_eq(t.status, "open");
+	cr_assert_eq(t.version, 2);
+	cr_assert_eq(t.response_clock_seconds, 100);
+}
+
+Test(store, lists_filter_by_org_team_and_object_and_page_by_due)
+{
+	int64_t acme = add_org("Acme"), other = add_org("Other");
+	int64_t s1 = add_user("s@acme.com", "contact", acme);
+	int64_t s2 = add_user("s@other.com", "contact", other);
+	int64_t a = add_ticket(acme, s1, "app-support", 300, "7");
+	int64_t b = add_ticket(acme, s1, "ad-quality", 100, NULL);
+	int64_t c = add_ticket(other, s2, "app-support", 200, "7");
+	int64_t d = add_ticket(acme, s1, NULL, 0, NULL);
+	int64_t ids[16];
+	bool more;
+
+	cr_assert_eq(list((struct store_ticket_filter){.org_id = acme}, ids, NULL), 3);
+	cr_assert_eq(ids[0], d, "newest first by default");
+	cr_assert_eq(list((struct store_ticket_filter){.team = "app-support"}, ids, NULL), 2);
+	cr_assert_eq(
+		list((struct store_ticket_filter){.object_type = "creative", .object_value = "7"},
+		     ids, NULL),
+		2);
+	cr_assert_eq(list((struct store_ticket_filter){.org_id = other,
+						       .object_type = "creative",
+						       .object_value = "7"},
+			  ids, NULL),
+		     1);
+	cr_assert_eq(ids[0], c);
+
+	/* By due, two a page: b (100), c (200) | a (300), d (none) */
+	struct store_ticket_filter f = {.sort_by_due = true, .limit = 2};
+	cr_assert_eq(list(f, ids, &more), 2);
+	cr_assert(more);
+	cr_assert(ids[0] == b && ids[1] == c);
+	f.has_after = true;
+	f.after_id = c;
+	f.after_due = 200;
+	cr_assert_eq(list(f, ids, &more), 2);
+	cr_assert_not(more);
+	cr_assert(ids[0] == a && ids[1] == d);
+
+	cr_assert_eq(list((struct store_ticket_filter){.sla = "breached", .now = 250}, ids, NULL),
+		     2);
+	cr_assert_eq(list((struct store_ticket_filter){.sla = "pending", .now = 250}, ids, NULL),
+		     1);
+	cr_assert_eq(ids[0], a);
+	cr_assert_eq(list((struct store_ticket_filter){.unassigned = true,
+						       .teams_csv = "ad-quality,app-support"},
+			  ids, NULL),
+		     3);
+}
+
+Test(store, comments_hide_notes_unless_asked_and_history_appends)
+{
+	int64_t org = add_org("Acme");
+	int64_t spoc = add_user("s@acme.com", "contact", org);
+	int64_t agent = add_user("a@desk.com", "agent", 0);
+	int64_t id = add_ticket(org, spoc, "app-support", 500, NULL);
+	struct store_comment r = {.ticket_id = id,
+				  .author_id = agent,
+				  .kind = "reply",
+				  .body = "hello",
+				  .created_at = 5};
+	struct store_comment n = {.ticket_id = id,
+				  .author_id = agent,
+				  .kind = "note",
+				  .body = "internal",
+				  .created_at = 6};
+	struct store_history h = {.ticket_id = id,
+				  .actor_id = agent,
+				  .at = 5,
+				  .field = "status",
+				  .old_value = "new",
+				  .new_value = "open"};
+	cr_assert_eq(store_write_begin(conn, NULL), 0);
+	cr_assert_eq(store_comment_insert(conn, &r, NULL, NULL), 0);
+	cr_assert_eq(store_comment_insert(conn, &n, NULL, NULL), 0);
+	cr_assert_eq(store_history_insert(conn, &h, NULL), 0);
+	cr_assert_eq(store_outbox_insert(conn, "agent_reply", id, spoc, "{}", 5, NULL), 0);
+	cr_assert_eq(store_write_commit(conn, NULL), 0);
+
+	struct store_comment *list_out;
+	size_t count;
+	cr_assert_eq(store_comments_list(conn, id, false, arena, &list_out, &count, NULL), 0);
+	cr_assert_eq(count, 1);
+	cr_assert_str_eq(list_out[0].body, "hello");
+	cr_assert_str_eq(list_out[0].author_role, "agent");
+	cr_assert_eq(store_comments_list(conn, id, true, arena, &list_out, &count, NULL), 0);
+	cr_assert_eq(count, 2);
+	struct store_history *hist;
+	cr_assert_eq(store_history_list(conn, id, arena, &hist, &count, NULL), 0);
+	cr_assert_eq(count, 1);
+	cr_assert_str_eq(hist[0].new_value, "open");
+}
+
+Test(store, request_types_are_seeded_and_editable)
+{
+	struct store_request_type *types;
+	size_t n;
+	cr_assert_eq(store_request_types_list(conn, arena, &types, &n, NULL), 0);
+	cr_assert_eq(n, 18);
+	cr_assert_str_eq(types[0].key, "anti-malvertising");
+	struct store_request_type t;
+	cr_assert_eq(store_request_type_get(conn, "ui-api-bug", arena, &t, NULL), 0);
+	cr_assert_str_eq(t.team, "client-services");
+	t.name_en = "UI and API bugs";
+	cr_assert_eq(store_write_begin(conn, NULL), 0);
+	cr_assert_eq(store_request_type_update(conn, &t, NULL), 0);
+	cr_assert_eq(store_write_commit(conn, NULL), 0);
+	/* Re-seeding (as every start does) keeps the admin's edit. */
+	cr_assert_eq(store_seed_defaults(conn, 2, NULL), 0);
+	cr_assert_eq(store_request_type_get(conn, "ui-api-bug", arena, &t, NULL), 0);
+	cr_assert_str_eq(t.name_en, "UI and API bugs");
+	cr_assert_eq(store_request_type_get(conn, "nope", arena, &t, NULL), -SB_ENOTFOUND);
+}
