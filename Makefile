@@ -12,7 +12,7 @@ BUILD := build
 ASAN := build-asan
 FUZZ := build-fuzz
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := hours rfc3339 holidays tzif posix_tz sla
+FUZZ_TARGETS := hours rfc3339 holidays tzif posix_tz sla multipart
 SANITIZE_FLAGS := -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 .PHONY: all bootstrap run check check-unit check-asan check-cli check-fuzz fuzz bench format clean

@@ -45,5 +45,10 @@ int cli_sla(int argc, char **argv);
 int cli_migrate(int argc, char **argv);
 int cli_user(int argc, char **argv);
 int cli_token(int argc, char **argv);
+int cli_serve(int argc, char **argv);
+
+/* The configured business calendar (settings, else the default); *out is the caller's. */
+struct calendar;
+int cli_load_calendar(struct store *store, struct calendar **out, struct sb_error *err);
 
 #endif

@@ -14,6 +14,7 @@ static const char usage[] =
 	"contacts, routed to the right team, answered against business-hours targets.\n"
 	"\n"
 	"Commands:\n"
+	"  serve         run the server (API and web app)\n"
 	"  migrate       upgrade a data directory's schema\n"
 	"  user add      create an account\n"
 	"  token create  create an API token for an account\n"
@@ -40,10 +41,8 @@ int main(int argc, char **argv)
 		const char *name;
 		int (*run)(int argc, char **argv);
 	} commands[] = {
-		{"sla", cli_sla},
-		{"migrate", cli_migrate},
-		{"user", cli_user},
-		{"token", cli_token},
+		{"sla", cli_sla},     {"migrate", cli_migrate}, {"user", cli_user},
+		{"token", cli_token}, {"serve", cli_serve},
 	};
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(cmd, commands[i].name) == 0)

@@ -37,7 +37,10 @@ struct http_request {
 };
 
 /* A request header (case-insensitive name), a query parameter (decoded) or
- * a cookie value; NULL when absent. Borrowed: valid during the request. */
+ * a cookie value; NULL when absent. Borrowed: valid during the request.
+ * The first one wins when a name repeats. A query key without "=" ("?flag")
+ * is "", and a value that decodes to a NUL byte ("%00") is NULL, since it
+ * cannot be a C string. */
 const char *http_header(const struct http_request *req, const char *name);
 const char *http_query(const struct http_request *req, const char *name);
 const char *http_cookie(const struct http_request *req, const char *name);
@@ -55,7 +58,12 @@ struct http_response {
 	} headers[HTTP_MAX_RESPONSE_HEADERS];
 };
 
-/* Adds a response header (strings must outlive the handler). -SB_ERANGE when full. */
+/* Adds a response header (strings must outlive the handler). -SB_ERANGE when full;
+ * -SB_EINVAL when NAME is not an HTTP token, VALUE is empty or has a control
+ * character (CR, LF...), or NAME is Content-Length, Transfer-Encoding or
+ * Connection, which the transport owns. "Content-Type" sets content_type. A
+ * header placed in headers[] directly that breaks these rules turns the
+ * response into a 500. */
 int http_response_header(struct http_response *res, const char *name, const char *value);
 
 /*
@@ -68,7 +76,11 @@ typedef void (*http_handler_fn)(struct http_request *req, struct http_response *
  * Called when the request line and headers have arrived, before any of the
  * body is read: the largest body, in bytes, that METHOD on PATH accepts.
  * A larger body (by Content-Length up front, or as it streams in chunked)
- * is refused with 413 without reading it further.
+ * is refused with 413 and never reaches the handler. By Content-Length,
+ * nothing of it is read and the connection closes after the 413. Chunked,
+ * libmicrohttpd 0.9.75 cannot answer until the body ends, so the rest is
+ * read and dropped, up to 1 MiB past the limit; beyond that the connection
+ * is closed without an answer.
  */
 typedef size_t (*http_body_limit_fn)(const char *method, const char *path, void *ctx);
 

@@ -239,6 +239,8 @@ struct store_ticket_filter {
 	int64_t assignee_id;
 	bool unassigned;
 	const char *request_type;
+	const char *kind;        /* "routed" or "account" */
+	int64_t assignee_or_rep; /* assigned to, or of an org represented by, this user */
 	const char *object_type, *object_value;
 	const char *sla; /* "breached", "due" (not yet responded, not breached), "met" */
 	int64_t now;     /* for the sla filter */

@@ -334,6 +334,14 @@ int store_tickets_list(struct store_conn *c, const struct store_ticket_filter *f
 		ADD(" AND assignee_id IS NULL");
 	if (f->request_type)
 		ADD(" AND request_type = $%d", BIND_TEXT(f->request_type));
+	if (f->kind)
+		ADD(" AND kind = $%d", BIND_TEXT(f->kind));
+	if (f->assignee_or_rep) {
+		int pu = BIND_INT(f->assignee_or_rep);
+		ADD(" AND (assignee_id = $%d OR org_id IN (SELECT id FROM orgs WHERE "
+		    "account_rep_id = $%d))",
+		    pu, pu);
+	}
 	if (f->object_type && f->object_value) {
 		int pt = BIND_TEXT(f->object_type);
 		ADD(" AND EXISTS (SELECT 1 FROM ticket_object_ids o WHERE o.ticket_id = tickets.id"

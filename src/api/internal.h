@@ -1,0 +1,186 @@
+/*
+ * What the API's files share: the call that a handler works on, the route
+ * table's shape, and helpers for JSON in and out. Not for use outside
+ * src/api.
+ *
+ * A handler returns 0 after filling the response (api_json()), or a
+ * negative code after describing the failure (api_fail(), or an error from
+ * a lower layer left in call->err). The dispatcher maps codes to statuses in
+ * one place (router.c): EINVAL 422, ENOTFOUND 404, EPERM 403, ECONFLICT 409,
+ * EBUSY 503, others 500.
+ */
+#ifndef SB_API_INTERNAL_H
+#define SB_API_INTERNAL_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "api/api.h"
+#include "core/account.h"
+
+struct api {
+	struct store *store;
+	struct calendar *calendar;
+};
+
+/* Who is calling. */
+struct api_user {
+	int64_t id;
+	enum account_role role;
+	const char *role_name;
+	const char *email;
+	const char *name;
+	int64_t org_id;    /* contacts */
+	const char *teams; /* staff: comma-separated team keys */
+	const char *language;
+};
+
+struct api_field_error {
+	const char *name;
+	const char *message;
+};
+
+struct api_call {
+	struct api *api;
+	struct http_request *req;
+	struct http_response *res;
+	struct arena *arena;
+	struct store_conn *conn;
+	struct api_user user; /* id 0 on public routes */
+	const char *param;    /* the {id} or {key} of the path, when the route has one */
+	json_t *body;         /* the parsed JSON object, on JSON_BODY routes */
+	int64_t now;
+	struct sb_error err;
+	int status;       /* a status other than the code's (412, 401...) */
+	const char *code; /* its error code string */
+	struct api_field_error *fields;
+	size_t nfields, capfields;
+};
+
+typedef int (*api_handler_fn)(struct api_call *call);
+
+/* Role bits for the route table. */
+enum {
+	API_CONTACT = 1 << ACCOUNT_ROLE_CONTACT,
+	API_AGENT = 1 << ACCOUNT_ROLE_AGENT,
+	API_LEAD = 1 << ACCOUNT_ROLE_LEAD,
+	API_REP = 1 << ACCOUNT_ROLE_ACCOUNT_REP,
+	API_ADMIN = 1 << ACCOUNT_ROLE_ADMIN,
+	API_STAFF = API_AGENT | API_LEAD | API_REP | API_ADMIN,
+	API_ANYONE = API_STAFF | API_CONTACT,
+	API_PUBLIC = 0, /* no authentication */
+};
+
+/* Route flags. */
+enum {
+	API_JSON_BODY = 1 << 0, /* the body must be a JSON object */
+	API_MULTIPART = 1 << 1, /* the body is multipart/form-data */
+};
+
+struct api_route {
+	const char *method;
+	const char *pattern; /* "/api/v1/tickets/{id}": at most one {param} */
+	api_handler_fn handler;
+	unsigned roles;
+	unsigned flags;
+	size_t max_body; /* 0: no body accepted beyond a small default */
+	const char *summary;
+};
+
+extern const struct api_route api_routes[];
+extern const size_t api_routes_count;
+
+/* ---- responses ---------------------------------------------------------- */
+
+/* Sends JSON (stolen: the reference is the call's) with STATUS. Returns 0. */
+int api_json(struct api_call *call, int status, json_t *json);
+
+/* Sends raw bytes with a content type. Returns 0. */
+int api_raw(struct api_call *call, int status, const char *content_type, const char *body,
+	    size_t len);
+
+/* Fails with CODE (an sb_code) and a printf message. Returns -CODE. */
+int api_fail(struct api_call *call, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Fails with an explicit HTTP STATUS and error code string. Returns -SB_EINVAL. */
+int api_fail_status(struct api_call *call, int status, const char *code, const char *message);
+
+/* Records a field error; the call fails with 422 if any were recorded. */
+void api_field_error(struct api_call *call, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* ---- JSON in ------------------------------------------------------------ */
+
+/*
+ * A string member of the body: NULL when absent or null. A member of another
+ * type records a field error and returns NULL; so does a string that is not
+ * valid UTF-8 or holds a NUL.
+ */
+const char *api_body_string(struct api_call *call, const char *name);
+
+/* An integer member: false when absent or null (a wrong type records an error). */
+bool api_body_int(struct api_call *call, const char *name, int64_t *out);
+
+/* Whether the body has member NAME (even null). */
+bool api_body_has(struct api_call *call, const char *name);
+
+/* ---- JSON out ----------------------------------------------------------- */
+
+/* An RFC 3339 UTC string for T, or JSON null when T is 0. */
+json_t *api_time(int64_t t);
+
+/* A JSON string, or null for NULL. */
+json_t *api_str(const char *s);
+
+/* A JSON integer id, or null for 0. */
+json_t *api_id(int64_t id);
+
+/* ---- helpers ------------------------------------------------------------ */
+
+/* The path parameter as a positive id; 404 when it is not one. */
+int api_param_id(struct api_call *call, int64_t *id_out);
+
+bool api_is_staff(const struct api_call *call);
+
+/* The caller as the API shows a user. */
+json_t *api_user_json(const struct api_user *u);
+
+/* A ticket as the API shows it. */
+json_t *api_ticket_json(const struct store_ticket *t);
+
+/* Loads ticket ID if the caller may see it (else 404), in the call's arena. */
+int api_ticket_load(struct api_call *call, int64_t id, struct store_ticket *t);
+
+/*
+ * Writes T (loaded at version T->version) back, with history rows for what
+ * changed against OLD. -SB_ECONFLICT when someone else wrote first.
+ */
+int api_ticket_save(struct api_call *call, const struct store_ticket *old, struct store_ticket *t,
+		    const char *note);
+
+/* The handlers, one file per resource. */
+int api_healthz(struct api_call *call);
+int api_openapi(struct api_call *call);
+int api_session_create(struct api_call *call);
+int api_session_get(struct api_call *call);
+int api_session_delete(struct api_call *call);
+int api_orgs_create(struct api_call *call);
+int api_orgs_get(struct api_call *call);
+int api_orgs_update(struct api_call *call);
+int api_users_create(struct api_call *call);
+int api_users_get(struct api_call *call);
+int api_teams_list(struct api_call *call);
+int api_request_types_list(struct api_call *call);
+int api_request_types_get(struct api_call *call);
+int api_request_types_update(struct api_call *call);
+int api_tickets_create(struct api_call *call);
+int api_tickets_get(struct api_call *call);
+int api_tickets_list(struct api_call *call);
+int api_tickets_update(struct api_call *call);
+int api_comments_create(struct api_call *call);
+int api_comments_list(struct api_call *call);
+int api_history_list(struct api_call *call);
+
+#endif

@@ -1,0 +1,53 @@
+/*
+ * The route table: every route of the API, read top to bottom. The
+ * dispatcher (router.c) enforces the roles and flags; the OpenAPI test reads
+ * this same table (through `switchboard routes`) to check that every route
+ * is documented.
+ */
+#include "api/internal.h"
+
+#define KB 1024
+
+const struct api_route api_routes[] = {
+	/* method, pattern, handler, roles, flags, max body, summary */
+	{"GET", "/healthz", api_healthz, API_PUBLIC, 0, 0, "Liveness and schema version"},
+	{"GET", "/api/v1/openapi.json", api_openapi, API_PUBLIC, 0, 0, "This API's description"},
+
+	{"POST", "/api/v1/session", api_session_create, API_PUBLIC, API_JSON_BODY, 4 * KB,
+	 "Sign in: sets the session cookie, returns the CSRF token"},
+	{"GET", "/api/v1/session", api_session_get, API_ANYONE, 0, 0, "Who is signed in"},
+	{"DELETE", "/api/v1/session", api_session_delete, API_ANYONE, 0, 0, "Sign out"},
+
+	{"POST", "/api/v1/orgs", api_orgs_create, API_ADMIN, API_JSON_BODY, 16 * KB,
+	 "Add an organization"},
+	{"GET", "/api/v1/orgs/{id}", api_orgs_get, API_ANYONE, 0, 0, "An organization"},
+	{"PATCH", "/api/v1/orgs/{id}", api_orgs_update, API_ADMIN, API_JSON_BODY, 16 * KB,
+	 "Change an organization, its SPOC or its account representative"},
+
+	{"POST", "/api/v1/users", api_users_create, API_ADMIN, API_JSON_BODY, 8 * KB, "Add a user"},
+	{"GET", "/api/v1/users/{id}", api_users_get, API_ANYONE, 0, 0, "A user"},
+
+	{"GET", "/api/v1/teams", api_teams_list, API_ANYONE, 0, 0, "The support teams"},
+	{"GET", "/api/v1/request-types", api_request_types_list, API_ANYONE, 0, 0,
+	 "Request types, their teams and field rules"},
+	{"GET", "/api/v1/request-types/{key}", api_request_types_get, API_ANYONE, 0, 0,
+	 "A request type"},
+	{"PATCH", "/api/v1/request-types/{key}", api_request_types_update, API_ADMIN, API_JSON_BODY,
+	 16 * KB, "Edit a request type"},
+
+	{"POST", "/api/v1/tickets", api_tickets_create, API_CONTACT, API_JSON_BODY, 256 * KB,
+	 "File a ticket (the organization's SPOC only)"},
+	{"GET", "/api/v1/tickets", api_tickets_list, API_ANYONE, 0, 0,
+	 "List tickets, filtered, paged by cursor"},
+	{"GET", "/api/v1/tickets/{id}", api_tickets_get, API_ANYONE, 0, 0, "A ticket"},
+	{"PATCH", "/api/v1/tickets/{id}", api_tickets_update, API_ANYONE, API_JSON_BODY, 16 * KB,
+	 "Change status, priority or assignee (If-Match)"},
+	{"POST", "/api/v1/tickets/{id}/comments", api_comments_create, API_ANYONE, API_JSON_BODY,
+	 256 * KB, "Reply, add an internal note or ask a follow-up question"},
+	{"GET", "/api/v1/tickets/{id}/comments", api_comments_list, API_ANYONE, 0, 0,
+	 "The conversation (notes only for staff)"},
+	{"GET", "/api/v1/tickets/{id}/history", api_history_list, API_ANYONE, 0, 0,
+	 "Every change to the ticket"},
+};
+
+const size_t api_routes_count = sizeof(api_routes) / sizeof(api_routes[0]);

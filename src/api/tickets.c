@@ -1,0 +1,694 @@
+/*
+ * Tickets: filing (only the organization's SPOC), reading, listing and
+ * updating (status through the lifecycle, priority by PRODUCT.md's rule,
+ * assignment), with If-Match on updates.
+ *
+ * Who sees a ticket (anyone else gets 404, so ids reveal nothing):
+ *   contacts     their organization's tickets;
+ *   agents/leads routed tickets (every team: colleagues look across queues);
+ *   account reps tickets of organizations they represent, and those
+ *                assigned to them;
+ *   admins       all.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/internal.h"
+#include "core/lifecycle.h"
+#include "core/request_types.h"
+#include "core/sla.h"
+#include "core/ticket.h"
+#include "util/rfc3339.h"
+
+/* ---- JSON --------------------------------------------------------------- */
+
+static json_t *split(const char *list, char sep)
+{
+	json_t *a = json_array();
+	for (const char *p = list; p && *p;) {
+		size_t n = strcspn(p, (char[]){sep, '\0'});
+		json_array_append_new(a, json_stringn(p, n));
+		p += n + (p[n] == sep);
+	}
+	return a;
+}
+
+json_t *api_ticket_json(const struct store_ticket *t)
+{
+	json_t *objects = json_array();
+	for (size_t i = 0; i < t->n_object_ids; i++)
+		json_array_append_new(objects,
+				      json_pack("{s:s, s:s}", "type", t->object_ids[i].type, "id",
+						t->object_ids[i].value));
+	json_t *j = json_pack("{s:I, s:s, s:s, s:o, s:s, s:s, s:I, s:I, s:o}", "id",
+			      (json_int_t)t->id, "status", t->status, "priority", t->priority,
+			      "team", api_str(t->team), "request_type", t->request_type, "kind",
+			      t->kind, "org_id", (json_int_t)t->org_id, "requester_id",
+			      (json_int_t)t->requester_id, "assignee_id", api_id(t->assignee_id));
+	json_object_set_new(j, "subject", json_string(t->subject));
+	json_object_set_new(j, "description", json_string(t->description));
+	json_object_set_new(j, "impact", api_str(t->impact));
+	json_object_set_new(j, "steps", api_str(t->steps));
+	json_object_set_new(j, "urls", split(t->urls, '\n'));
+	json_object_set_new(j, "browser", api_str(t->browser));
+	json_object_set_new(j, "os", api_str(t->os));
+	json_object_set_new(j, "business_justification", api_str(t->business_justification));
+	json_object_set_new(j, "emergency_criteria", split(t->emergency_criteria, ','));
+	json_object_set_new(j, "emergency_phone", api_str(t->emergency_phone));
+	json_object_set_new(j, "member_id", api_str(t->member_id));
+	json_object_set_new(j, "object_ids", objects);
+	json_object_set_new(j, "completeness",
+			    json_pack("{s:I, s:o}", "percent", (json_int_t)t->completeness,
+				      "missing", split(t->missing_recommended, ',')));
+	json_object_set_new(j, "created_at", api_time(t->created_at));
+	json_object_set_new(j, "updated_at", api_time(t->updated_at));
+	json_object_set_new(j, "first_response_due_at", api_time(t->first_response_due_at));
+	json_object_set_new(j, "first_response_at", api_time(t->first_response_at));
+	json_object_set_new(j, "response_business_seconds",
+			    t->first_response_at ? json_integer(t->response_business_seconds)
+						 : json_null());
+	json_object_set_new(j, "response_clock_seconds",
+			    t->first_response_at ? json_integer(t->response_clock_seconds)
+						 : json_null());
+	json_object_set_new(j, "resolved_at", api_time(t->resolved_at));
+	json_object_set_new(j, "closed_at", api_time(t->closed_at));
+	json_object_set_new(j, "version", json_integer(t->version));
+	return j;
+}
+
+static void set_etag(struct api_call *call, const struct store_ticket *t)
+{
+	http_response_header(call->res, "ETag",
+			     arena_printf(call->arena, "\"%lld\"", (long long)t->version));
+}
+
+/* ---- visibility --------------------------------------------------------- */
+
+int api_ticket_load(struct api_call *call, int64_t id, struct store_ticket *t)
+{
+	int rc = store_ticket_get(call->conn, id, call->arena, t, &call->err);
+	if (rc < 0)
+		return rc;
+	bool visible;
+	switch (call->user.role) {
+	case ACCOUNT_ROLE_ADMIN: visible = true; break;
+	case ACCOUNT_ROLE_AGENT:
+	case ACCOUNT_ROLE_LEAD: visible = strcmp(t->kind, "routed") == 0; break;
+	case ACCOUNT_ROLE_ACCOUNT_REP: {
+		struct store_org o;
+		visible = t->assignee_id == call->user.id ||
+			  (store_org_get(call->conn, t->org_id, call->arena, &o, NULL) == 0 &&
+			   o.account_rep_id == call->user.id);
+		break;
+	}
+	default: visible = t->org_id == call->user.org_id; break;
+	}
+	return visible ? 0 : api_fail(call, SB_ENOTFOUND, "no such ticket");
+}
+
+/* ---- create ------------------------------------------------------------- */
+
+/* An array of strings from the body, or NULL; records a field error on a bad shape. */
+static const char *const *string_array(struct api_call *call, const char *name, size_t max,
+				       size_t *n_out)
+{
+	json_t *v = json_object_get(call->body, name);
+	*n_out = 0;
+	if (!v || json_is_null(v))
+		return NULL;
+	if (!json_is_array(v) || json_array_size(v) > max) {
+		api_field_error(call, name, "must be an array of at most %zu strings", max);
+		return NULL;
+	}
+	size_t n = json_array_size(v);
+	const char **out = arena_alloc(call->arena, (n ? n : 1) * sizeof(*out));
+	for (size_t i = 0; out && i < n; i++) {
+		json_t *s = json_array_get(v, i);
+		if (!json_is_string(s)) {
+			api_field_error(call, arena_printf(call->arena, "%s[%zu]", name, i),
+					"must be a string");
+			return NULL;
+		}
+		out[i] = json_string_value(s);
+	}
+	*n_out = n;
+	return out;
+}
+
+static const struct ticket_object_id *object_ids(struct api_call *call, size_t *n_out)
+{
+	json_t *v = json_object_get(call->body, "object_ids");
+	*n_out = 0;
+	if (!v || json_is_null(v))
+		return NULL;
+	if (!json_is_array(v) || json_array_size(v) > 50) {
+		api_field_error(call, "object_ids",
+				"must be an array of at most 50 {\"type\", \"id\"} objects");
+		return NULL;
+	}
+	size_t n = json_array_size(v);
+	struct ticket_object_id *out = arena_zalloc(call->arena, (n ? n : 1) * sizeof(*out));
+	for (size_t i = 0; out && i < n; i++) {
+		json_t *o = json_array_get(v, i);
+		json_t *type = json_object_get(o, "type"), *id = json_object_get(o, "id");
+		if (!json_is_object(o) || !json_is_string(type) ||
+		    !(json_is_string(id) || json_is_integer(id))) {
+			api_field_error(call, arena_printf(call->arena, "object_ids[%zu]", i),
+					"must be {\"type\": string, \"id\": string}");
+			continue;
+		}
+		out[i].type = json_string_value(type);
+		out[i].id = json_is_string(id) ? json_string_value(id)
+					       : arena_printf(call->arena, "%lld",
+							      (long long)json_integer_value(id));
+	}
+	*n_out = n;
+	return out;
+}
+
+/* A store request type as core's struct, for validation. */
+static int core_type(struct api_call *call, const struct store_request_type *st,
+		     struct request_type *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->key = st->key;
+	out->kind = strcmp(st->kind, "account") == 0 ? REQUEST_KIND_ACCOUNT : REQUEST_KIND_ROUTED;
+	out->team = st->team;
+	out->name_en = st->name_en;
+	out->name_es = st->name_es;
+	out->required_object_type = st->required_object_type;
+	if (request_rules_parse(st->rules, out->rules, &call->err) < 0)
+		return api_fail(call, SB_EIO, "request type %s has bad rules", st->key);
+	return 0;
+}
+
+static const char *join(struct api_call *call, const char *const *items, size_t n, char sep)
+{
+	char *s = arena_strdup(call->arena, "");
+	for (size_t i = 0; s && i < n; i++)
+		s = arena_printf(call->arena, "%s%s%s", s, i ? (char[]){sep, '\0'} : "", items[i]);
+	return s;
+}
+
+static int spoc_refusal(struct api_call *call, const struct store_org *org)
+{
+	struct store_user spoc;
+	if (!org->spoc_id || store_user_get(call->conn, org->spoc_id, call->arena, &spoc, NULL) < 0)
+		return api_fail(call, SB_EPERM,
+				"only your organization's authorized contact (SPOC) may file "
+				"tickets, and %s has none yet: ask your account representative "
+				"to name one",
+				org->name);
+	return api_fail(call, SB_EPERM,
+			"only your organization's authorized contact (SPOC), %s <%s>, may file "
+			"tickets: send your request to them, or prepare a draft",
+			spoc.name, spoc.email);
+}
+
+static int replay(struct api_call *call, int64_t id)
+{
+	struct store_ticket t;
+	int rc = store_ticket_get(call->conn, id, call->arena, &t, &call->err);
+	if (rc < 0)
+		return rc;
+	http_response_header(call->res, "Idempotent-Replayed", "true");
+	http_response_header(call->res, "Location",
+			     arena_printf(call->arena, "/api/v1/tickets/%lld", (long long)id));
+	set_etag(call, &t);
+	return api_json(call, 201, api_ticket_json(&t));
+}
+
+int api_tickets_create(struct api_call *call)
+{
+	struct store_org org;
+	int rc = store_org_get(call->conn, call->user.org_id, call->arena, &org, &call->err);
+	if (rc < 0)
+		return rc;
+	if (org.spoc_id != call->user.id)
+		return spoc_refusal(call, &org);
+
+	const char *key = http_header(call->req, "Idempotency-Key");
+	if (key && (strlen(key) == 0 || strlen(key) > 200))
+		return api_fail_status(call, 400, "bad_idempotency_key",
+				       "Idempotency-Key must be 1 to 200 characters");
+	int64_t existing;
+	if (key &&
+	    store_ticket_by_idempotency(call->conn, call->user.id, key, &existing, NULL) == 0)
+		return replay(call, existing);
+
+	struct ticket_input in = {0};
+	in.request_type = api_body_string(call, "request_type");
+	in.subject = api_body_string(call, "subject");
+	in.description = api_body_string(call, "description");
+	in.impact = api_body_string(call, "impact");
+	in.priority = api_body_string(call, "priority");
+	in.steps = api_body_string(call, "steps");
+	in.browser = api_body_string(call, "browser");
+	in.os = api_body_string(call, "os");
+	in.business_justification = api_body_string(call, "business_justification");
+	in.emergency_phone = api_body_string(call, "emergency_phone");
+	in.urls = string_array(call, "urls", 20, &in.n_urls);
+	in.emergency_criteria =
+		string_array(call, "emergency_criteria", 2, &in.n_emergency_criteria);
+	in.object_ids = object_ids(call, &in.n_object_ids);
+
+	struct store_request_type st;
+	struct request_type type, *typep = NULL;
+	if (in.request_type &&
+	    store_request_type_get(call->conn, in.request_type, call->arena, &st, NULL) == 0) {
+		if ((rc = core_type(call, &st, &type)) < 0)
+			return rc;
+		typep = &type;
+	}
+	struct ticket_field_error *errors;
+	size_t nerrors;
+	struct ticket_completeness done;
+	rc = ticket_validate(typep, &in, call->arena, &errors, &nerrors, &done);
+	if (rc == -SB_ENOMEM)
+		return api_fail(call, SB_ENOMEM, "out of memory");
+	for (size_t i = 0; i < nerrors; i++)
+		api_field_error(call, errors[i].field, "%s", errors[i].message);
+	if (call->nfields)
+		return api_fail(call, SB_EINVAL, "the request is missing or has invalid fields");
+
+	enum sla_priority priority = SLA_PRIORITY_STANDARD;
+	if (in.priority)
+		sla_priority_parse(in.priority, &priority, NULL);
+	bool routed = type.kind == REQUEST_KIND_ROUTED;
+	struct store_object_id *objs =
+		arena_alloc(call->arena, (in.n_object_ids + 1) * sizeof(*objs));
+	for (size_t i = 0; objs && i < in.n_object_ids; i++)
+		objs[i] = (struct store_object_id){in.object_ids[i].type, in.object_ids[i].id};
+
+	struct store_ticket t = {
+		.org_id = org.id,
+		.requester_id = call->user.id,
+		.request_type = type.key,
+		.kind = routed ? "routed" : "account",
+		.team = routed ? type.team : NULL,
+		.assignee_id = routed ? 0 : org.account_rep_id,
+		.status = ticket_status_name(TICKET_STATUS_NEW),
+		.priority = sla_priority_name(priority),
+		.subject = in.subject,
+		.description = in.description,
+		.impact = in.impact,
+		.steps = in.steps,
+		.urls = join(call, in.urls, in.n_urls, '\n'),
+		.browser = in.browser,
+		.os = in.os,
+		.business_justification = in.business_justification,
+		.emergency_criteria =
+			join(call, in.emergency_criteria, in.n_emergency_criteria, ','),
+		.emergency_phone = in.emergency_phone,
+		.member_id = org.member_id,
+		.completeness = done.percent,
+		.missing_recommended = join(call, done.missing, done.n_missing, ','),
+		.created_at = call->now,
+		.updated_at = call->now,
+		.idempotency_key = key,
+		.object_ids = objs,
+		.n_object_ids = in.n_object_ids,
+	};
+	if (routed && (rc = sla_due(call->api->calendar, priority, call->now,
+				    &t.first_response_due_at, &call->err)) < 0)
+		return rc;
+
+	int64_t id;
+	if ((rc = store_write_begin(call->conn, &call->err)) < 0)
+		return rc;
+	rc = store_ticket_insert(call->conn, &t, &id, &call->err);
+	if (rc == -SB_ECONFLICT && key) {
+		/* The same key raced us; the first create won: answer with its ticket. */
+		store_write_rollback(call->conn);
+		if (store_ticket_by_idempotency(call->conn, call->user.id, key, &existing, NULL) ==
+		    0)
+			return replay(call, existing);
+		return rc;
+	}
+	struct store_history h = {.ticket_id = id,
+				  .actor_id = call->user.id,
+				  .at = call->now,
+				  .field = "created",
+				  .new_value = t.status};
+	if (rc < 0 || (rc = store_history_insert(call->conn, &h, &call->err)) < 0 ||
+	    (rc = store_outbox_insert(call->conn, "request_received", id, call->user.id, NULL,
+				      call->now, &call->err)) < 0)
+		return rc;
+	if (priority == SLA_PRIORITY_EMERGENCY && org.account_rep_id &&
+	    (rc = store_outbox_insert(call->conn, "emergency_filed", id, org.account_rep_id, NULL,
+				      call->now, &call->err)) < 0)
+		return rc;
+	if (!routed && org.account_rep_id &&
+	    (rc = store_outbox_insert(call->conn, "account_request", id, org.account_rep_id, NULL,
+				      call->now, &call->err)) < 0)
+		return rc;
+	if ((rc = store_write_commit(call->conn, &call->err)) < 0)
+		return rc;
+
+	t.id = id;
+	t.version = 1;
+	http_response_header(call->res, "Location",
+			     arena_printf(call->arena, "/api/v1/tickets/%lld", (long long)id));
+	set_etag(call, &t);
+	return api_json(call, 201, api_ticket_json(&t));
+}
+
+/* ---- read --------------------------------------------------------------- */
+
+int api_tickets_get(struct api_call *call)
+{
+	int64_t id;
+	struct store_ticket t;
+	int rc;
+	if ((rc = api_param_id(call, &id)) < 0 || (rc = api_ticket_load(call, id, &t)) < 0)
+		return rc;
+	set_etag(call, &t);
+	return api_json(call, 200, api_ticket_json(&t));
+}
+
+static bool parse_int(const char *s, int64_t *out)
+{
+	char *end;
+	if (!s || !*s || strlen(s) > 19)
+		return false;
+	long long v = strtoll(s, &end, 10);
+	if (*end != '\0')
+		return false;
+	*out = v;
+	return true;
+}
+
+/* Cursors: "d<due>.<id>" when sorted by due, "i<id>" otherwise. */
+static bool parse_cursor(const char *s, struct store_ticket_filter *f)
+{
+	char buf[64];
+	if (strlen(s) >= sizeof(buf))
+		return false;
+	strcpy(buf, s);
+	if (f->sort_by_due && buf[0] == 'd') {
+		char *dot = strchr(buf, '.');
+		if (!dot)
+			return false;
+		*dot = '\0';
+		return parse_int(buf + 1, &f->after_due) && parse_int(dot + 1, &f->after_id);
+	}
+	return !f->sort_by_due && buf[0] == 'i' && parse_int(buf + 1, &f->after_id);
+}
+
+int api_tickets_list(struct api_call *call)
+{
+	struct store_ticket_filter f = {.limit = 25, .now = call->now};
+	const char *v;
+	int64_t n;
+
+	if ((v = http_query(call->req, "limit"))) {
+		if (!parse_int(v, &n) || n < 1 || n > 100)
+			api_field_error(call, "limit", "an integer from 1 to 100");
+		else
+			f.limit = (int)n;
+	}
+	if ((v = http_query(call->req, "sort"))) {
+		if (strcmp(v, "due") == 0)
+			f.sort_by_due = true;
+		else if (strcmp(v, "created") != 0)
+			api_field_error(call, "sort", "expected due or created");
+	}
+	if ((v = http_query(call->req, "cursor"))) {
+		f.has_after = true;
+		if (!parse_cursor(v, &f))
+			api_field_error(call, "cursor", "not a cursor from this listing");
+	}
+	f.team = http_query(call->req, "team");
+	f.request_type = http_query(call->req, "request_type");
+	if ((v = http_query(call->req, "status"))) {
+		enum ticket_status s;
+		if (ticket_status_parse(v, &s, &call->err) < 0)
+			api_field_error(call, "status", "%s", call->err.message);
+		f.status = v;
+	}
+	if ((v = http_query(call->req, "priority"))) {
+		enum sla_priority p;
+		if (sla_priority_parse(v, &p, &call->err) < 0)
+			api_field_error(call, "priority", "%s", call->err.message);
+		f.priority = v;
+	}
+	if ((v = http_query(call->req, "org_id")) && (!parse_int(v, &f.org_id) || f.org_id <= 0))
+		api_field_error(call, "org_id", "an organization id");
+	if ((v = http_query(call->req, "assignee_id"))) {
+		if (strcmp(v, "me") == 0)
+			f.assignee_id = call->user.id;
+		else if (strcmp(v, "none") == 0)
+			f.unassigned = true;
+		else if (!parse_int(v, &f.assignee_id) || f.assignee_id <= 0)
+			api_field_error(call, "assignee_id", "a user id, me or none");
+	}
+	f.object_type = http_query(call->req, "object_type");
+	f.object_value = http_query(call->req, "object_id");
+	if (!f.object_type != !f.object_value)
+		api_field_error(call, f.object_type ? "object_id" : "object_type",
+				"object_type and object_id go together");
+	if ((v = http_query(call->req, "sla"))) {
+		if (strcmp(v, "breached") != 0 && strcmp(v, "pending") != 0 &&
+		    strcmp(v, "met") != 0)
+			api_field_error(call, "sla", "expected breached, pending or met");
+		f.sla = v;
+	}
+	if (call->nfields)
+		return -SB_EINVAL;
+
+	/* What the caller may see narrows the filter; it never widens it. */
+	switch (call->user.role) {
+	case ACCOUNT_ROLE_CONTACT:
+		if (f.org_id && f.org_id != call->user.org_id)
+			f.org_id = -1; /* another organization: nothing */
+		else
+			f.org_id = call->user.org_id;
+		break;
+	case ACCOUNT_ROLE_AGENT:
+	case ACCOUNT_ROLE_LEAD: f.kind = "routed"; break;
+	case ACCOUNT_ROLE_ACCOUNT_REP: f.assignee_or_rep = call->user.id; break;
+	default: break;
+	}
+
+	struct store_ticket *tickets;
+	size_t count;
+	bool more;
+	int rc = store_tickets_list(call->conn, &f, call->arena, &tickets, &count, &more,
+				    &call->err);
+	if (rc < 0)
+		return rc;
+	json_t *items = json_array();
+	for (size_t i = 0; i < count; i++)
+		json_array_append_new(items, api_ticket_json(&tickets[i]));
+	json_t *next = json_null();
+	if (more && count) {
+		const struct store_ticket *last = &tickets[count - 1];
+		next = f.sort_by_due ? json_string(arena_printf(
+					       call->arena, "d%lld.%lld",
+					       (long long)(last->first_response_due_at
+								   ? last->first_response_due_at
+								   : INT64_MAX),
+					       (long long)last->id))
+				     : json_string(arena_printf(call->arena, "i%lld",
+								(long long)last->id));
+	}
+	return api_json(call, 200, json_pack("{s:o, s:o}", "items", items, "next_cursor", next));
+}
+
+/* ---- update ------------------------------------------------------------- */
+
+static int history(struct api_call *call, int64_t ticket, const char *field, const char *from,
+		   const char *to, const char *note)
+{
+	struct store_history h = {.ticket_id = ticket,
+				  .actor_id = call->user.id,
+				  .at = call->now,
+				  .field = field,
+				  .old_value = from,
+				  .new_value = to,
+				  .note = note};
+	return store_history_insert(call->conn, &h, &call->err);
+}
+
+static const char *id_text(struct api_call *call, int64_t id)
+{
+	return id ? arena_printf(call->arena, "%lld", (long long)id) : NULL;
+}
+
+static bool differ(const char *a, const char *b)
+{
+	return (a == NULL) != (b == NULL) || (a && strcmp(a, b) != 0);
+}
+
+int api_ticket_save(struct api_call *call, const struct store_ticket *old, struct store_ticket *t,
+		    const char *note)
+{
+	int rc;
+	t->updated_at = call->now;
+	if ((rc = store_ticket_update(call->conn, t, &call->err)) < 0)
+		return rc;
+	if (differ(old->status, t->status) &&
+	    (rc = history(call, t->id, "status", old->status, t->status, NULL)) < 0)
+		return rc;
+	if (differ(old->priority, t->priority) &&
+	    (rc = history(call, t->id, "priority", old->priority, t->priority, note)) < 0)
+		return rc;
+	if (old->assignee_id != t->assignee_id &&
+	    (rc = history(call, t->id, "assignee_id", id_text(call, old->assignee_id),
+			  id_text(call, t->assignee_id), NULL)) < 0)
+		return rc;
+	if (old->first_response_due_at != t->first_response_due_at) {
+		char a[RFC3339_BUFSIZE] = "", b[RFC3339_BUFSIZE] = "";
+		if (old->first_response_due_at)
+			rfc3339_format(old->first_response_due_at, a);
+		if (t->first_response_due_at)
+			rfc3339_format(t->first_response_due_at, b);
+		if ((rc = history(call, t->id, "first_response_due_at", a, b, NULL)) < 0)
+			return rc;
+	}
+	t->version++;
+	return 0;
+}
+
+/* Applies a status change; records the resolution and queues its notice. */
+static int change_status(struct api_call *call, struct store_ticket *t, const char *to_s)
+{
+	enum ticket_status from, to;
+	enum lifecycle_actor actor =
+		api_is_staff(call) ? LIFECYCLE_ACTOR_AGENT : LIFECYCLE_ACTOR_CUSTOMER;
+	if (ticket_status_parse(t->status, &from, &call->err) < 0)
+		return -SB_EIO;
+	if (ticket_status_parse(to_s, &to, &call->err) < 0) {
+		api_field_error(call, "status", "%s", call->err.message);
+		return -SB_EINVAL;
+	}
+	int rc = lifecycle_check(from, to, actor, call->now, t->resolved_at, &call->err);
+	if (rc < 0)
+		return rc;
+	t->status = ticket_status_name(to);
+	if (to == TICKET_STATUS_RESOLVED)
+		t->resolved_at = call->now;
+	else if (to == TICKET_STATUS_CLOSED)
+		t->closed_at = call->now;
+	else
+		t->resolved_at = 0; /* reopened */
+	if (to == TICKET_STATUS_RESOLVED)
+		return store_outbox_insert(call->conn, "ticket_resolved", t->id, t->requester_id,
+					   NULL, call->now, &call->err);
+	return 0;
+}
+
+static int change_priority(struct api_call *call, struct store_ticket *t, const char *to_s,
+			   const char *reason)
+{
+	enum sla_priority from, to;
+	if (strcmp(t->kind, "routed") != 0) {
+		api_field_error(call, "priority", "account requests carry no support priority");
+		return -SB_EINVAL;
+	}
+	if (sla_priority_parse(to_s, &to, &call->err) < 0) {
+		api_field_error(call, "priority", "%s", call->err.message);
+		return -SB_EINVAL;
+	}
+	sla_priority_parse(t->priority, &from, NULL);
+	int64_t due;
+	int rc = ticket_priority_change(call->api->calendar, from, to, call->now,
+					t->first_response_due_at, t->first_response_at != 0, reason,
+					&due, &call->err);
+	if (rc == -SB_EINVAL) {
+		api_field_error(call, "priority_reason", "%s", call->err.message);
+		return rc;
+	}
+	if (rc < 0)
+		return rc;
+	t->priority = sla_priority_name(to);
+	t->first_response_due_at = due;
+	return store_outbox_insert(call->conn, "priority_changed", t->id, t->requester_id, reason,
+				   call->now, &call->err);
+}
+
+/* The assignee must be staff who may work the ticket. */
+static void check_assignee(struct api_call *call, const struct store_ticket *t, int64_t id)
+{
+	struct store_user u;
+	char *teams = NULL;
+	if (store_user_get(call->conn, id, call->arena, &u, NULL) < 0) {
+		api_field_error(call, "assignee_id", "no user %lld", (long long)id);
+		return;
+	}
+	enum account_role role;
+	if (account_role_parse(u.role, &role, NULL) < 0 || !account_role_is_staff(role)) {
+		api_field_error(call, "assignee_id", "only staff are assigned tickets");
+		return;
+	}
+	if (t->team && (role == ACCOUNT_ROLE_AGENT || role == ACCOUNT_ROLE_LEAD)) {
+		store_user_teams(call->conn, id, call->arena, &teams, NULL);
+		char *padded = arena_printf(call->arena, ",%s,", teams ? teams : "");
+		char *want = arena_printf(call->arena, ",%s,", t->team);
+		if (!strstr(padded, want))
+			api_field_error(call, "assignee_id", "user %lld is not in team %s",
+					(long long)id, t->team);
+	}
+}
+
+/* If-Match: "N" (or W/"N", or *) must name the current version. */
+static int check_if_match(struct api_call *call, const struct store_ticket *t)
+{
+	const char *m = http_header(call->req, "If-Match");
+	if (!m || strcmp(m, "*") == 0)
+		return 0;
+	if (strncmp(m, "W/", 2) == 0)
+		m += 2;
+	char want[32];
+	snprintf(want, sizeof(want), "\"%lld\"", (long long)t->version);
+	if (strcmp(m, want) != 0)
+		return api_fail_status(call, 412, "precondition_failed",
+				       "the ticket changed since you read it: reload and retry");
+	return 0;
+}
+
+int api_tickets_update(struct api_call *call)
+{
+	int64_t id;
+	struct store_ticket old, t;
+	int rc;
+	if ((rc = api_param_id(call, &id)) < 0 || (rc = api_ticket_load(call, id, &old)) < 0 ||
+	    (rc = check_if_match(call, &old)) < 0)
+		return rc;
+	t = old;
+
+	const char *status = api_body_string(call, "status");
+	const char *priority = api_body_string(call, "priority");
+	const char *reason = api_body_string(call, "priority_reason");
+	int64_t assignee = 0;
+	bool assign = api_body_int(call, "assignee_id", &assignee);
+	bool unassign = !assign && api_body_has(call, "assignee_id");
+	if (!api_is_staff(call) && (priority || assign || unassign))
+		return api_fail(call, SB_EPERM, "customers may only reopen a resolved ticket");
+	if (!status && !priority && !assign && !unassign && !call->nfields)
+		api_field_error(call, "status",
+				"nothing to change: send status, priority or "
+				"assignee_id");
+	if (assign)
+		check_assignee(call, &t, assignee);
+	if (call->nfields)
+		return -SB_EINVAL;
+
+	if ((rc = store_write_begin(call->conn, &call->err)) < 0)
+		return rc;
+	if (status && (rc = change_status(call, &t, status)) < 0)
+		return rc;
+	if (priority && (rc = change_priority(call, &t, priority, reason)) < 0)
+		return rc;
+	if (assign || unassign)
+		t.assignee_id = assign ? assignee : 0;
+	rc = api_ticket_save(call, &old, &t, reason);
+	if (rc == -SB_ECONFLICT)
+		return api_fail_status(call, 412, "precondition_failed",
+				       "the ticket changed since you read it: reload and retry");
+	if (rc < 0 || (rc = store_write_commit(call->conn, &call->err)) < 0)
+		return rc;
+	set_etag(call, &t);
+	return api_json(call, 200, api_ticket_json(&t));
+}

@@ -1,0 +1,125 @@
+/*
+ * `switchboard serve`: the HTTP server. Signals are blocked in every thread
+ * and taken by the main thread with sigwait(), so a SIGTERM or SIGINT stops
+ * the server cleanly: it stops accepting, lets the requests in flight finish
+ * and be answered, then closes the database.
+ */
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "cli.h"
+#include "core/calendar.h"
+
+static const char help[] =
+	"usage: switchboard serve [--data DIR] [--listen HOST:PORT] [--threads N]\n"
+	"\n"
+	"Serves the API and the web app from data directory DIR (default ./var),\n"
+	"migrating its database first. --listen defaults to 127.0.0.1:8080;\n"
+	"--threads to one per CPU. Stops cleanly on SIGTERM or SIGINT.\n";
+
+/*
+ * The business calendar from the settings (calendar.timezone, .hours,
+ * .holidays), each defaulting to the default calendar's (docs/sla.md).
+ */
+int cli_load_calendar(struct store *store, struct calendar **out, struct sb_error *err)
+{
+	struct store_conn *c;
+	struct arena *a = arena_new();
+	char *zone_s = NULL, *hours_s = NULL, *holidays_s = NULL;
+	struct tz_zone *zone = NULL;
+	struct hours_week week;
+	struct holidays holidays = {0};
+	int rc;
+	if (!a)
+		return sb_error_set(err, SB_ENOMEM, "out of memory");
+	if ((rc = store_conn(store, &c, err)) < 0 ||
+	    (rc = store_setting_get(c, "calendar.timezone", a, &zone_s, err)) < 0 ||
+	    (rc = store_setting_get(c, "calendar.hours", a, &hours_s, err)) < 0 ||
+	    (rc = store_setting_get(c, "calendar.holidays", a, &holidays_s, err)) < 0)
+		goto out;
+	if ((rc = tz_zone_load(zone_s ? zone_s : CALENDAR_DEFAULT_ZONE, &zone, err)) < 0 ||
+	    (rc = hours_parse(hours_s ? hours_s : CALENDAR_DEFAULT_HOURS, &week, err)) < 0)
+		goto out;
+	if (holidays_s)
+		rc = holidays_parse(holidays_s, &holidays, err);
+	else
+		holidays_default(&holidays);
+	if (rc < 0 || (rc = calendar_new(zone, &week, &holidays, out, err)) < 0)
+		goto out;
+	zone = NULL; /* the calendar's now */
+out:
+	tz_zone_free(zone);
+	holidays_done(&holidays);
+	arena_free(a);
+	return rc;
+}
+
+int cli_serve(int argc, char **argv)
+{
+	static const char prog[] = "switchboard serve";
+	const char *data = NULL, *listen = NULL, *threads_s = NULL;
+	const struct cli_flag flags[] = {
+		{"--data", &data}, {"--listen", &listen}, {"--threads", &threads_s}};
+	int rc = cli_parse_flags(prog, argc, argv, flags, 3, help);
+	if (rc != 0)
+		return rc < 0 ? CLI_EXIT_OK : rc;
+	unsigned threads = 0;
+	if (threads_s) {
+		char *end;
+		long v = strtol(threads_s, &end, 10);
+		if (*threads_s == '\0' || *end != '\0' || v < 1 || v > 256)
+			return cli_bad_argument(prog, "--threads", "expected 1 to 256");
+		threads = (unsigned)v;
+	}
+
+	/* Block the stop signals before any thread starts, so all inherit the mask. */
+	sigset_t stop;
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	struct store *store;
+	if ((rc = cli_open_data(prog, data, &store)) != 0)
+		return rc;
+	struct sb_error err = {0};
+	struct calendar *cal = NULL;
+	struct api *api = NULL;
+	struct http_server *server = NULL;
+	if (cli_load_calendar(store, &cal, &err) < 0 || api_new(store, cal, &api, &err) < 0) {
+		fprintf(stderr, "%s: %s\n", prog, err.message);
+		rc = CLI_EXIT_FAILURE;
+		goto out;
+	}
+	struct http_server_config config = {.listen = listen ? listen : "127.0.0.1:8080",
+					    .threads = threads,
+					    .handler = api_handle,
+					    .body_limit = api_body_limit,
+					    .ctx = api};
+	if ((rc = http_server_start(&config, &server, &err)) < 0) {
+		fprintf(stderr, "%s: %s\n", prog, err.message);
+		rc = rc == -SB_EINVAL ? CLI_EXIT_USAGE : CLI_EXIT_FAILURE;
+		goto out;
+	}
+	printf("switchboard %s listening on %s (port %u)\n", SB_VERSION, config.listen,
+	       (unsigned)http_server_port(server));
+	fflush(stdout);
+
+	int sig = 0;
+	sigwait(&stop, &sig);
+	printf("switchboard: %s received, finishing requests in flight\n",
+	       sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	fflush(stdout);
+	http_server_stop(server);
+	rc = CLI_EXIT_OK;
+out:
+	api_free(api);
+	calendar_free(cal);
+	store_close(store);
+	return rc;
+}
