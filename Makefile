@@ -1,8 +1,9 @@
 # The usual verbs over Meson + Ninja. `make check` is what CI runs.
 #   make         build into build/ (the binary is build/switchboard)
-#   make run     build and start Switchboard
+#   make run     build and start Switchboard on ./var (demo data the first time)
 #   make check   unit tests (plain and under ASan+UBSan), command-line tests,
-#                fuzz targets over their seed corpora
+#                the API suite against a real server, fuzz targets over their
+#                seed corpora
 #   make fuzz    run every fuzz target for FUZZ_SECONDS each
 #   make bench   the benchmarks (figures go in bench/RESULTS.md)
 #   make format  clang-format the C sources
@@ -15,7 +16,8 @@ FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := hours rfc3339 holidays tzif posix_tz sla multipart
 SANITIZE_FLAGS := -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: all bootstrap run check check-unit check-asan check-cli check-fuzz fuzz bench format clean
+.PHONY: all bootstrap run check check-unit check-api check-asan check-cli check-fuzz fuzz bench \
+	format clean
 
 all: bootstrap
 	@test -f $(BUILD)/build.ninja || meson setup $(BUILD)
@@ -25,11 +27,9 @@ bootstrap:
 	@scripts/bootstrap
 
 run: all
-	@echo "The server comes with the ticket service; until then 'make run' shows the command-line help:"
-	@echo
-	@./$(BUILD)/switchboard --help
+	@scripts/run
 
-check: all check-unit check-cli check-asan check-fuzz
+check: all check-unit check-cli check-api check-asan check-fuzz
 	@echo "make check: all passed"
 
 check-unit:
@@ -38,6 +38,9 @@ check-unit:
 check-cli:
 	python3 tests/cli/test_commands.py $(BUILD)/switchboard
 	python3 tests/cli/test_sla_due.py $(BUILD)/switchboard
+
+check-api:
+	SWITCHBOARD_BIN=$(BUILD)/switchboard node --test tests/api/
 
 check-asan: bootstrap
 	@test -f $(ASAN)/build.ninja || meson setup $(ASAN) -Db_sanitize=address,undefined \

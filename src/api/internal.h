@@ -182,5 +182,12 @@ int api_tickets_update(struct api_call *call);
 int api_comments_create(struct api_call *call);
 int api_comments_list(struct api_call *call);
 int api_history_list(struct api_call *call);
+int api_attachments_create(struct api_call *call);
+int api_attachments_list(struct api_call *call);
+int api_attachments_get(struct api_call *call);
+int api_engineering_create(struct api_call *call);
+int api_engineering_get(struct api_call *call);
+int api_engineering_update(struct api_call *call);
+int api_engineering_link(struct api_call *call);
 
 #endif

@@ -48,6 +48,21 @@ const struct api_route api_routes[] = {
 	 "The conversation (notes only for staff)"},
 	{"GET", "/api/v1/tickets/{id}/history", api_history_list, API_ANYONE, 0, 0,
 	 "Every change to the ticket"},
+	{"POST", "/api/v1/tickets/{id}/attachments", api_attachments_create, API_ANYONE,
+	 API_MULTIPART, 25 * 1024 * KB, "Attach files (multipart/form-data, parts named file)"},
+	{"GET", "/api/v1/tickets/{id}/attachments", api_attachments_list, API_ANYONE, 0, 0,
+	 "A ticket's attachments"},
+	{"GET", "/api/v1/attachments/{id}", api_attachments_get, API_ANYONE, 0, 0,
+	 "An attachment's bytes"},
+
+	{"POST", "/api/v1/engineering-issues", api_engineering_create, API_STAFF, API_JSON_BODY,
+	 8 * KB, "Record an engineering issue"},
+	{"GET", "/api/v1/engineering-issues/{id}", api_engineering_get, API_STAFF, 0, 0,
+	 "An engineering issue and its linked tickets"},
+	{"PATCH", "/api/v1/engineering-issues/{id}", api_engineering_update, API_STAFF,
+	 API_JSON_BODY, 8 * KB, "Mark an issue fixed: resolves every linked ticket"},
+	{"POST", "/api/v1/tickets/{id}/engineering-links", api_engineering_link, API_STAFF,
+	 API_JSON_BODY, 4 * KB, "Link a ticket to an engineering issue"},
 };
 
 const size_t api_routes_count = sizeof(api_routes) / sizeof(api_routes[0]);

@@ -57,6 +57,9 @@ struct store_driver {
 
 extern const struct store_driver store_driver_sqlite;
 
+/* The data directory the store was opened on (borrowed). */
+const char *store_data_dir(const struct store *s);
+
 /* A connection: the engine's handle and its statement cache. */
 struct store_conn {
 	struct store *store;

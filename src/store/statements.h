@@ -95,6 +95,26 @@
 			"FROM history WHERE ticket_id = $1 ORDER BY id")                           \
 	X(OUTBOX_INSERT, "INSERT INTO outbox (event, ticket_id, recipient_id, payload, "           \
 			 "created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $5)")           \
+	X(ATTACHMENT_INSERT, "INSERT INTO attachments (ticket_id, comment_id, uploader_id, "       \
+			     "filename, content_type, size, sha256, created_at) VALUES ($1, $2, "  \
+			     "$3, $4, $5, $6, $7, $8)")                                            \
+	X(ATTACHMENT_GET, "SELECT id, ticket_id, comment_id, uploader_id, filename, "              \
+			  "content_type, size, sha256, created_at FROM attachments WHERE id = $1") \
+	X(ATTACHMENTS_LIST, "SELECT id, ticket_id, comment_id, uploader_id, filename, "            \
+			    "content_type, size, sha256, created_at FROM attachments "             \
+			    "WHERE ticket_id = $1 ORDER BY id")                                    \
+	X(ENG_INSERT, "INSERT INTO engineering_issues (key, url, title, created_at) "              \
+		      "VALUES ($1, $2, $3, $4)")                                                   \
+	X(ENG_GET, "SELECT id, key, url, title, fixed_at, created_at FROM engineering_issues "     \
+		   "WHERE id = $1")                                                                \
+	X(ENG_SET_FIXED, "UPDATE engineering_issues SET fixed_at = $2 WHERE id = $1")              \
+	X(ENG_LINK, "INSERT INTO ticket_engineering_links (ticket_id, issue_id, linked_at) "       \
+		    "VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")                                  \
+	X(ENG_LINKED_TICKETS,                                                                      \
+	  "SELECT ticket_id FROM ticket_engineering_links WHERE issue_id = $1 "                    \
+	  "ORDER BY ticket_id")                                                                    \
+	X(ENG_TICKET_ISSUES, "SELECT issue_id FROM ticket_engineering_links WHERE ticket_id = $1 " \
+			     "ORDER BY issue_id")                                                  \
 	X(BEGIN_READ, "BEGIN")                                                                     \
 	X(BEGIN_WRITE, "BEGIN IMMEDIATE")                                                          \
 	X(COMMIT, "COMMIT")                                                                        \

@@ -32,6 +32,7 @@ struct conn_node {
 struct store {
 	const struct store_driver *driver;
 	char *location;
+	char *data_dir;
 	pthread_key_t key;
 	pthread_mutex_t lock; /* guards conns */
 	struct conn_node *conns;
@@ -63,6 +64,7 @@ int store_open(const char *data_dir, struct store **out, struct sb_error *err)
 		return sb_error_set(err, SB_ENOMEM, "out of memory");
 	}
 	snprintf(s->location, n, "%s/switchboard.db", data_dir);
+	s->data_dir = strdup(data_dir);
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_mutex_init(&s->writer, NULL);
 
@@ -90,7 +92,13 @@ void store_close(struct store *s)
 	pthread_mutex_destroy(&s->lock);
 	pthread_mutex_destroy(&s->writer);
 	free(s->location);
+	free(s->data_dir);
 	free(s);
+}
+
+const char *store_data_dir(const struct store *s)
+{
+	return s->data_dir;
 }
 
 int store_conn(struct store *s, struct store_conn **out, struct sb_error *err)

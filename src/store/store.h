@@ -257,6 +257,67 @@ int store_tickets_list(struct store_conn *c, const struct store_ticket_filter *f
 		       struct store_ticket **tickets_out, size_t *n_out, bool *more_out,
 		       struct sb_error *err);
 
+/* ---- attachments -------------------------------------------------------- */
+
+struct store_attachment {
+	int64_t id;
+	int64_t ticket_id;
+	int64_t comment_id; /* 0 when attached to the ticket itself */
+	int64_t uploader_id;
+	const char *filename;
+	const char *content_type;
+	int64_t size;
+	const char *sha256; /* hex; names the file in DATA/attachments */
+	int64_t created_at;
+};
+
+int store_attachment_insert(struct store_conn *c, const struct store_attachment *at,
+			    int64_t *id_out, struct sb_error *err);
+int store_attachment_get(struct store_conn *c, int64_t id, struct arena *a,
+			 struct store_attachment *out, struct sb_error *err);
+int store_attachments_list(struct store_conn *c, int64_t ticket_id, struct arena *a,
+			   struct store_attachment **out, size_t *n_out, struct sb_error *err);
+
+/*
+ * Attachment bytes live in files named by their SHA-256 under
+ * DATA/attachments/ab/abcdef... (identical uploads share one file). A blob
+ * is written to a temporary file, fsynced and renamed into place, and the
+ * directory fsynced, before the caller commits the row that points at it:
+ * a committed attachment always has its bytes.
+ */
+int store_blob_put(struct store *store, const void *data, size_t len, char sha256_hex[65],
+		   struct sb_error *err);
+/* The bytes of blob SHA256_HEX, in A. -SB_ENOTFOUND when missing. */
+int store_blob_get(struct store *store, const char *sha256_hex, struct arena *a,
+		   const char **data_out, size_t *len_out, struct sb_error *err);
+
+/* ---- engineering issues ------------------------------------------------- */
+
+struct store_engineering_issue {
+	int64_t id;
+	const char *key; /* the bug tracker's key, e.g. "ENG-1234"; unique */
+	const char *url;
+	const char *title;
+	int64_t fixed_at; /* 0 while open */
+	int64_t created_at;
+};
+
+/* A taken key is -SB_ECONFLICT. */
+int store_engineering_issue_insert(struct store_conn *c, const struct store_engineering_issue *e,
+				   int64_t *id_out, struct sb_error *err);
+int store_engineering_issue_get(struct store_conn *c, int64_t id, struct arena *a,
+				struct store_engineering_issue *out, struct sb_error *err);
+int store_engineering_issue_set_fixed(struct store_conn *c, int64_t id, int64_t fixed_at,
+				      struct sb_error *err);
+/* Links a ticket to an issue (again: no change). */
+int store_engineering_link(struct store_conn *c, int64_t ticket_id, int64_t issue_id, int64_t now,
+			   struct sb_error *err);
+/* Ids of the tickets linked to an issue, or of the issues linked to a ticket, in A. */
+int store_engineering_linked_tickets(struct store_conn *c, int64_t issue_id, struct arena *a,
+				     int64_t **ids_out, size_t *n_out, struct sb_error *err);
+int store_engineering_ticket_issues(struct store_conn *c, int64_t ticket_id, struct arena *a,
+				    int64_t **ids_out, size_t *n_out, struct sb_error *err);
+
 /* ---- comments, history, outbox ------------------------------------------ */
 
 struct store_comment {

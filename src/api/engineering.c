@@ -1,0 +1,158 @@
+/*
+ * Engineering issues: the seed's "if the issue requires an engineering bug
+ * fix, Client Services will keep the ticket open until the issue is fixed,
+ * and then notify the Customer of the resolution". Staff record an issue
+ * (its tracker key, URL, title) and link tickets to it; linking parks an
+ * open ticket in pending_engineering. Marking the issue fixed resolves every
+ * linked ticket that is not resolved or closed yet, each with its own
+ * history and its own notice to the customer, in one transaction.
+ */
+#include <string.h>
+
+#include "api/internal.h"
+#include "core/lifecycle.h"
+#include "core/ticket.h"
+#include "util/utf8.h"
+
+static json_t *issue_json(struct api_call *call, const struct store_engineering_issue *e)
+{
+	int64_t *ids = NULL;
+	size_t n = 0;
+	store_engineering_linked_tickets(call->conn, e->id, call->arena, &ids, &n, NULL);
+	json_t *tickets = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(tickets, json_integer(ids[i]));
+	return json_pack("{s:I, s:s, s:s, s:s, s:b, s:o, s:o, s:o}", "id", (json_int_t)e->id, "key",
+			 e->key, "url", e->url ? e->url : "", "title", e->title ? e->title : "",
+			 "fixed", e->fixed_at != 0, "fixed_at", api_time(e->fixed_at), "created_at",
+			 api_time(e->created_at), "ticket_ids", tickets);
+}
+
+int api_engineering_create(struct api_call *call)
+{
+	const char *key = api_body_string(call, "key");
+	const char *url = api_body_string(call, "url");
+	const char *title = api_body_string(call, "title");
+	if (!key || !*key)
+		api_field_error(call, "key", "required: the bug tracker's key, e.g. ENG-1234");
+	else if (strlen(key) > 64)
+		api_field_error(call, "key", "at most 64 bytes");
+	if (url && *url && !ticket_url_valid(url))
+		api_field_error(call, "url", "an absolute http or https URL");
+	if (title && utf8_chars(title, strlen(title)) > 300)
+		api_field_error(call, "title", "at most 300 characters");
+	if (call->nfields)
+		return -SB_EINVAL;
+	struct store_engineering_issue e = {
+		.key = key, .url = url, .title = title, .created_at = call->now};
+	int rc;
+	if ((rc = store_write_begin(call->conn, &call->err)) < 0)
+		return rc;
+	if ((rc = store_engineering_issue_insert(call->conn, &e, &e.id, &call->err)) < 0) {
+		if (rc == -SB_ECONFLICT)
+			api_field_error(call, "key", "an engineering issue with this key exists");
+		return rc == -SB_ECONFLICT ? -SB_EINVAL : rc;
+	}
+	if ((rc = store_write_commit(call->conn, &call->err)) < 0)
+		return rc;
+	return api_json(call, 201, issue_json(call, &e));
+}
+
+int api_engineering_get(struct api_call *call)
+{
+	int64_t id;
+	struct store_engineering_issue e;
+	int rc;
+	if ((rc = api_param_id(call, &id)) < 0 ||
+	    (rc = store_engineering_issue_get(call->conn, id, call->arena, &e, &call->err)) < 0)
+		return rc;
+	return api_json(call, 200, issue_json(call, &e));
+}
+
+/* POST /tickets/{id}/engineering-links {"issue_id": N} */
+int api_engineering_link(struct api_call *call)
+{
+	int64_t id, issue_id;
+	struct store_ticket old, t;
+	struct store_engineering_issue e;
+	int rc;
+	if ((rc = api_param_id(call, &id)) < 0 || (rc = api_ticket_load(call, id, &old)) < 0)
+		return rc;
+	if (!api_body_int(call, "issue_id", &issue_id)) {
+		api_field_error(call, "issue_id", "required");
+		return -SB_EINVAL;
+	}
+	if (store_engineering_issue_get(call->conn, issue_id, call->arena, &e, NULL) < 0) {
+		api_field_error(call, "issue_id", "no engineering issue %lld", (long long)issue_id);
+		return -SB_EINVAL;
+	}
+	if (e.fixed_at)
+		return api_fail(call, SB_ECONFLICT, "%s is already fixed", e.key);
+	t = old;
+	/* An open ticket now waits for the fix; others keep their status. */
+	if (strcmp(old.status, "open") == 0)
+		t.status = ticket_status_name(TICKET_STATUS_PENDING_ENGINEERING);
+	if ((rc = store_write_begin(call->conn, &call->err)) < 0 ||
+	    (rc = store_engineering_link(call->conn, id, issue_id, call->now, &call->err)) < 0)
+		return rc;
+	struct store_history h = {.ticket_id = id,
+				  .actor_id = call->user.id,
+				  .at = call->now,
+				  .field = "engineering_issue",
+				  .new_value = e.key};
+	if ((rc = store_history_insert(call->conn, &h, &call->err)) < 0)
+		return rc;
+	if (t.status != old.status && (rc = api_ticket_save(call, &old, &t, NULL)) < 0)
+		return rc == -SB_ECONFLICT
+			       ? api_fail(call, SB_ECONFLICT, "the ticket changed; retry")
+			       : rc;
+	if ((rc = store_write_commit(call->conn, &call->err)) < 0)
+		return rc;
+	return api_json(call, 201, issue_json(call, &e));
+}
+
+/* PATCH /engineering-issues/{id} {"fixed": true, "url", "title"} */
+int api_engineering_update(struct api_call *call)
+{
+	int64_t id;
+	struct store_engineering_issue e;
+	int rc;
+	if ((rc = api_param_id(call, &id)) < 0 ||
+	    (rc = store_engineering_issue_get(call->conn, id, call->arena, &e, &call->err)) < 0)
+		return rc;
+	json_t *fixed = json_object_get(call->body, "fixed");
+	if (!json_is_true(fixed)) {
+		api_field_error(call, "fixed", "send \"fixed\": true to mark the issue fixed");
+		return -SB_EINVAL;
+	}
+	if (e.fixed_at)
+		return api_json(call, 200, issue_json(call, &e)); /* fixed already: idempotent */
+
+	int64_t *ids;
+	size_t n;
+	if ((rc = store_write_begin(call->conn, &call->err)) < 0 ||
+	    (rc = store_engineering_issue_set_fixed(call->conn, id, call->now, &call->err)) < 0 ||
+	    (rc = store_engineering_linked_tickets(call->conn, id, call->arena, &ids, &n,
+						   &call->err)) < 0)
+		return rc;
+	for (size_t i = 0; i < n; i++) {
+		struct store_ticket old, t;
+		enum ticket_status from;
+		if ((rc = store_ticket_get(call->conn, ids[i], call->arena, &old, &call->err)) < 0)
+			return rc;
+		ticket_status_parse(old.status, &from, NULL);
+		if (from == TICKET_STATUS_RESOLVED || from == TICKET_STATUS_CLOSED)
+			continue;
+		t = old;
+		t.status = ticket_status_name(TICKET_STATUS_RESOLVED);
+		t.resolved_at = call->now;
+		if ((rc = api_ticket_save(call, &old, &t, e.key)) < 0 ||
+		    (rc = store_outbox_insert(call->conn, "ticket_resolved", t.id, t.requester_id,
+					      e.key, call->now, &call->err)) < 0)
+			return rc;
+	}
+	if ((rc = store_write_commit(call->conn, &call->err)) < 0)
+		return rc;
+	e.fixed_at = call->now;
+	return api_json(call, 200, issue_json(call, &e));
+}
