@@ -69,8 +69,9 @@ fuzz: bootstrap $(FUZZ)/build.ninja
 	done
 
 bench: all
-	ninja -C $(BUILD) bench-sla
+	ninja -C $(BUILD) bench-sla bench-seed
 	./$(BUILD)/bench-sla
+	bench/api.sh $(BUILD)
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

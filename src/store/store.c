@@ -268,19 +268,28 @@ static int ensure_version_table(struct store_conn *c, struct sb_error *err)
 			       err);
 }
 
-int store_current_version(struct store *s, int *version_out, struct sb_error *err)
+/* Version of the schema on connection C; 0 before the first migration. */
+static int version_on(struct store_conn *c, int *version_out, struct sb_error *err)
 {
-	struct store_conn *c;
 	struct db_stmt *st;
 	int rc;
-	if ((rc = store_conn(s, &c, err)) < 0 || (rc = ensure_version_table(c, err)) < 0 ||
-	    (rc = db_stmt(c, STMT_SCHEMA_VERSION, &st, err)) < 0)
+	/* The cached statement exists only once the table does: /healthz stays a lookup. */
+	if (!c->stmts[STMT_SCHEMA_VERSION] && (rc = ensure_version_table(c, err)) < 0)
+		return rc;
+	if ((rc = db_stmt(c, STMT_SCHEMA_VERSION, &st, err)) < 0)
 		return rc;
 	rc = db_step(c, st, err);
 	if (rc == DB_ROW)
 		*version_out = (int)db_int(c, st, 0);
 	c->driver->reset(st);
 	return rc < 0 ? rc : 0;
+}
+
+int store_current_version(struct store *s, int *version_out, struct sb_error *err)
+{
+	struct store_conn *c;
+	int rc = store_conn(s, &c, err);
+	return rc < 0 ? rc : version_on(c, version_out, err);
 }
 
 int store_migrate(struct store *s, int *from_out, int *to_out, struct sb_error *err)
