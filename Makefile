@@ -13,7 +13,7 @@ BUILD := build
 ASAN := build-asan
 FUZZ := build-fuzz
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := hours rfc3339 holidays tzif posix_tz sla multipart
+FUZZ_TARGETS := hours rfc3339 holidays tzif posix_tz sla multipart request_rules ticket
 SANITIZE_FLAGS := -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 .PHONY: all bootstrap run check check-unit check-api check-asan check-cli check-fuzz fuzz bench \
