@@ -129,8 +129,12 @@ int api_attachments_create(struct api_call *call)
 	}
 	if (!saved)
 		return api_fail(call, SB_ENOMEM, "out of memory");
-	if ((rc = store_write_begin(call->conn, &call->err)) < 0)
+	/* The bytes are durable; now the rows, against the ticket as it is now. */
+	if ((rc = api_ticket_load_for_write(call, id, &t)) < 0)
 		return rc;
+	if (strcmp(t.status, "closed") == 0)
+		return api_fail(call, SB_ECONFLICT,
+				"a closed ticket is final; a new message opens a follow-up ticket");
 	json_t *items = json_array();
 	for (size_t i = 0; i < k; i++) {
 		struct store_history h = {.ticket_id = id,

@@ -30,7 +30,8 @@ int api_comments_create(struct api_call *call)
 	int64_t id, cid;
 	struct store_ticket old, t;
 	int rc;
-	if ((rc = api_param_id(call, &id)) < 0 || (rc = api_ticket_load(call, id, &old)) < 0)
+	if ((rc = api_param_id(call, &id)) < 0 ||
+	    (rc = api_ticket_load_for_write(call, id, &old)) < 0)
 		return rc;
 
 	const char *body = api_body_string(call, "body");
@@ -75,8 +76,7 @@ int api_comments_create(struct api_call *call)
 				  .created_at = call->now,
 				  .author_name = call->user.name,
 				  .author_role = call->user.role_name};
-	if ((rc = store_write_begin(call->conn, &call->err)) < 0 ||
-	    (rc = store_comment_insert(call->conn, &c, &cid, &call->err)) < 0)
+	if ((rc = store_comment_insert(call->conn, &c, &cid, &call->err)) < 0)
 		return rc;
 	if ((to != from || t.first_response_at != old.first_response_at) &&
 	    (rc = api_ticket_save(call, &old, &t, NULL)) < 0)

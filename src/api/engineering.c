@@ -76,7 +76,8 @@ int api_engineering_link(struct api_call *call)
 	struct store_ticket old, t;
 	struct store_engineering_issue e;
 	int rc;
-	if ((rc = api_param_id(call, &id)) < 0 || (rc = api_ticket_load(call, id, &old)) < 0)
+	if ((rc = api_param_id(call, &id)) < 0 ||
+	    (rc = api_ticket_load_for_write(call, id, &old)) < 0)
 		return rc;
 	if (!api_body_int(call, "issue_id", &issue_id)) {
 		api_field_error(call, "issue_id", "required");
@@ -92,8 +93,7 @@ int api_engineering_link(struct api_call *call)
 	/* An open ticket now waits for the fix; others keep their status. */
 	if (strcmp(old.status, "open") == 0)
 		t.status = ticket_status_name(TICKET_STATUS_PENDING_ENGINEERING);
-	if ((rc = store_write_begin(call->conn, &call->err)) < 0 ||
-	    (rc = store_engineering_link(call->conn, id, issue_id, call->now, &call->err)) < 0)
+	if ((rc = store_engineering_link(call->conn, id, issue_id, call->now, &call->err)) < 0)
 		return rc;
 	struct store_history h = {.ticket_id = id,
 				  .actor_id = call->user.id,
@@ -103,9 +103,7 @@ int api_engineering_link(struct api_call *call)
 	if ((rc = store_history_insert(call->conn, &h, &call->err)) < 0)
 		return rc;
 	if (t.status != old.status && (rc = api_ticket_save(call, &old, &t, NULL)) < 0)
-		return rc == -SB_ECONFLICT
-			       ? api_fail(call, SB_ECONFLICT, "the ticket changed; retry")
-			       : rc;
+		return rc;
 	if ((rc = store_write_commit(call->conn, &call->err)) < 0)
 		return rc;
 	return api_json(call, 201, issue_json(call, &e));

@@ -154,6 +154,15 @@ json_t *api_ticket_json(const struct store_ticket *t);
 int api_ticket_load(struct api_call *call, int64_t id, struct store_ticket *t);
 
 /*
+ * Begins the write transaction, then loads ticket ID if the caller may see
+ * it (404) and work on it (403). Reading inside the transaction, which this
+ * process's writers take one at a time, means no other change slips in
+ * between the read and the write: concurrent replies all land. On failure
+ * the dispatcher rolls the transaction back.
+ */
+int api_ticket_load_for_write(struct api_call *call, int64_t id, struct store_ticket *t);
+
+/*
  * Writes T (loaded at version T->version) back, with history rows for what
  * changed against OLD. -SB_ECONFLICT when someone else wrote first.
  */

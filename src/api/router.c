@@ -83,6 +83,19 @@ static const struct api_route *find_route(const char *method, const char *path, 
 	return NULL;
 }
 
+/* The methods PATH answers, for the Allow header of a 405. */
+static const char *allowed_methods(const char *path, struct arena *a)
+{
+	char *list = arena_strdup(a, "");
+	for (size_t i = 0; list && i < api_routes_count; i++) {
+		const char *p = NULL;
+		if (match(api_routes[i].pattern, path, a, &p))
+			list = arena_printf(a, "%s%s%s", list, *list ? ", " : "",
+					    api_routes[i].method);
+	}
+	return list ? list : "";
+}
+
 size_t api_body_limit(const char *method, const char *path, void *ctx)
 {
 	(void)ctx;
@@ -138,8 +151,23 @@ int api_fail_status(struct api_call *call, int status, const char *code, const c
 	return api_fail(call, SB_EINVAL, "%s", message);
 }
 
+/* Whether field NAME is PARENT or inside it ("object_ids[0].id" in "object_ids[0]"). */
+static bool within(const char *name, const char *parent)
+{
+	size_t n = strlen(parent);
+	return strncmp(name, parent, n) == 0 &&
+	       (name[n] == '\0' || name[n] == '.' || name[n] == '[');
+}
+
 void api_field_error(struct api_call *call, const char *name, const char *fmt, ...)
 {
+	/*
+	 * The first problem found with a field is the one to fix: a wrong type
+	 * must not be reported again as "required" by the rules that run after.
+	 */
+	for (size_t i = 0; i < call->nfields; i++)
+		if (within(name, call->fields[i].name))
+			return;
 	if (call->nfields == call->capfields) {
 		size_t cap = call->capfields ? call->capfields * 2 : 8;
 		struct api_field_error *more = arena_alloc(call->arena, cap * sizeof(*more));
@@ -302,6 +330,8 @@ void api_handle(struct http_request *req, struct http_response *res, void *ctx)
 	const struct api_route *route =
 		find_route(req->method, req->path, req->arena, &param, &path_known);
 	if (!route) {
+		if (path_known)
+			http_response_header(res, "Allow", allowed_methods(req->path, req->arena));
 		rc = path_known ? api_fail_status(&call, 405, "method_not_allowed",
 						  "this method is not allowed on this path")
 				: api_fail_status(&call, 404, "not_found", "no such route");

@@ -18,6 +18,7 @@
 #include "core/lifecycle.h"
 #include "core/request_types.h"
 #include "core/sla.h"
+#include "core/teams.h"
 #include "core/ticket.h"
 #include "util/rfc3339.h"
 
@@ -105,6 +106,34 @@ int api_ticket_load(struct api_call *call, int64_t id, struct store_ticket *t)
 	default: visible = t->org_id == call->user.org_id; break;
 	}
 	return visible ? 0 : api_fail(call, SB_ENOTFOUND, "no such ticket");
+}
+
+/*
+ * Who may work a ticket they can see: agents and leads those of their
+ * teams; contacts, account representatives and admins any they see.
+ */
+static int may_work(struct api_call *call, const struct store_ticket *t)
+{
+	if (call->user.role != ACCOUNT_ROLE_AGENT && call->user.role != ACCOUNT_ROLE_LEAD)
+		return 0;
+	if (t->team) {
+		char *mine =
+			arena_printf(call->arena, ",%s,", call->user.teams ? call->user.teams : "");
+		char *want = arena_printf(call->arena, ",%s,", t->team);
+		if (mine && want && strstr(mine, want))
+			return 0;
+	}
+	return api_fail(call, SB_EPERM, "ticket %lld belongs to the %s team, which you are not in",
+			(long long)t->id, t->team ? t->team : "no");
+}
+
+int api_ticket_load_for_write(struct api_call *call, int64_t id, struct store_ticket *t)
+{
+	int rc;
+	if ((rc = store_write_begin(call->conn, &call->err)) < 0 ||
+	    (rc = api_ticket_load(call, id, t)) < 0)
+		return rc;
+	return may_work(call, t);
 }
 
 /* ---- create ------------------------------------------------------------- */
@@ -346,8 +375,9 @@ int api_tickets_create(struct api_call *call)
 	if ((rc = store_write_commit(call->conn, &call->err)) < 0)
 		return rc;
 
-	t.id = id;
-	t.version = 1;
+	/* Answer with the ticket as stored (object ids deduplicated and ordered). */
+	if ((rc = store_ticket_get(call->conn, id, call->arena, &t, &call->err)) < 0)
+		return rc;
 	http_response_header(call->res, "Location",
 			     arena_printf(call->arena, "/api/v1/tickets/%lld", (long long)id));
 	set_etag(call, &t);
@@ -419,8 +449,14 @@ int api_tickets_list(struct api_call *call)
 		if (!parse_cursor(v, &f))
 			api_field_error(call, "cursor", "not a cursor from this listing");
 	}
-	f.team = http_query(call->req, "team");
-	f.request_type = http_query(call->req, "request_type");
+	if ((f.team = http_query(call->req, "team")) && !team_find(f.team))
+		api_field_error(call, "team",
+				"unknown team (expected anti-malvertising, app-support, "
+				"ad-quality, client-services or inventory-quality)");
+	struct store_request_type rt;
+	if ((f.request_type = http_query(call->req, "request_type")) &&
+	    store_request_type_get(call->conn, f.request_type, call->arena, &rt, NULL) < 0)
+		api_field_error(call, "request_type", "unknown request type");
 	if ((v = http_query(call->req, "status"))) {
 		enum ticket_status s;
 		if (ticket_status_parse(v, &s, &call->err) < 0)
@@ -653,7 +689,8 @@ int api_tickets_update(struct api_call *call)
 	int64_t id;
 	struct store_ticket old, t;
 	int rc;
-	if ((rc = api_param_id(call, &id)) < 0 || (rc = api_ticket_load(call, id, &old)) < 0 ||
+	if ((rc = api_param_id(call, &id)) < 0 ||
+	    (rc = api_ticket_load_for_write(call, id, &old)) < 0 ||
 	    (rc = check_if_match(call, &old)) < 0)
 		return rc;
 	t = old;
@@ -675,19 +712,14 @@ int api_tickets_update(struct api_call *call)
 	if (call->nfields)
 		return -SB_EINVAL;
 
-	if ((rc = store_write_begin(call->conn, &call->err)) < 0)
-		return rc;
 	if (status && (rc = change_status(call, &t, status)) < 0)
 		return rc;
 	if (priority && (rc = change_priority(call, &t, priority, reason)) < 0)
 		return rc;
 	if (assign || unassign)
 		t.assignee_id = assign ? assignee : 0;
-	rc = api_ticket_save(call, &old, &t, reason);
-	if (rc == -SB_ECONFLICT)
-		return api_fail_status(call, 412, "precondition_failed",
-				       "the ticket changed since you read it: reload and retry");
-	if (rc < 0 || (rc = store_write_commit(call->conn, &call->err)) < 0)
+	if ((rc = api_ticket_save(call, &old, &t, reason)) < 0 ||
+	    (rc = store_write_commit(call->conn, &call->err)) < 0)
 		return rc;
 	set_etag(call, &t);
 	return api_json(call, 200, api_ticket_json(&t));

@@ -42,17 +42,20 @@ int api_users_create(struct api_call *call)
 		api_field_error(call, "name", "required");
 	else if (account_name_check(name, &e) < 0)
 		api_field_error(call, "name", "%s", e.message);
+	bool role_ok = false;
 	if (!role_s)
 		api_field_error(call, "role", "required");
 	else if (account_role_parse(role_s, &role, &e) < 0)
 		api_field_error(call, "role", "%s", e.message);
+	else
+		role_ok = true;
 	if (password && account_password_check(password, &e) < 0)
 		api_field_error(call, "password", "%s", e.message);
 	if (language && account_language_check(language, &e) < 0)
 		api_field_error(call, "language", "%s", e.message);
-	if (role_s && role == ACCOUNT_ROLE_CONTACT && !has_org)
+	if (role_ok && role == ACCOUNT_ROLE_CONTACT && !has_org)
 		api_field_error(call, "org_id", "a contact belongs to an organization");
-	if (role_s && role != ACCOUNT_ROLE_CONTACT && has_org)
+	if (role_ok && role != ACCOUNT_ROLE_CONTACT && has_org)
 		api_field_error(call, "org_id", "only contacts belong to an organization");
 	struct store_org o;
 	if (has_org && store_org_get(call->conn, org, call->arena, &o, NULL) < 0)
@@ -64,7 +67,7 @@ int api_users_create(struct api_call *call)
 	if (teams && !json_is_null(teams)) {
 		if (!json_is_array(teams))
 			api_field_error(call, "teams", "must be an array of team keys");
-		else if (json_array_size(teams) &&
+		else if (json_array_size(teams) && role_ok &&
 			 (role != ACCOUNT_ROLE_AGENT && role != ACCOUNT_ROLE_LEAD))
 			api_field_error(call, "teams", "only agents and leads are in teams");
 		else

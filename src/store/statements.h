@@ -10,7 +10,11 @@
 #ifndef SB_STORE_STATEMENTS_H
 #define SB_STORE_STATEMENTS_H
 
-/* The columns of a ticket row, in the order store/tickets.c reads them. */
+/*
+ * The columns of a ticket row, in the order store/tickets.c reads them.
+ * Object ids come back in the order the customer gave them (SQLite keeps
+ * insertion order in rowid; other engines override TICKET_OBJECTS).
+ */
 #define STORE_TICKET_COLUMNS                                                                       \
 	"id, org_id, requester_id, request_type, kind, team_key, assignee_id, status, priority, "  \
 	"subject, description, impact, steps, urls, browser, os, business_justification, "         \
@@ -75,7 +79,7 @@
 				"VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")                      \
 	X(TICKET_GET, "SELECT " STORE_TICKET_COLUMNS " FROM tickets WHERE id = $1")                \
 	X(TICKET_OBJECTS, "SELECT type, value FROM ticket_object_ids WHERE ticket_id = $1 "        \
-			  "ORDER BY type, value")                                                  \
+			  "ORDER BY rowid")                                                        \
 	X(TICKET_BY_IDEMPOTENCY, "SELECT id FROM tickets WHERE requester_id = $1 AND "             \
 				 "idempotency_key = $2")                                           \
 	X(TICKET_UPDATE, "UPDATE tickets SET status = $3, priority = $4, team_key = $5, "          \

@@ -1,12 +1,14 @@
 // The API suite's harness: a real `switchboard serve` on a temporary data
 // directory and an ephemeral port, an admin made with the CLI, and small
 // helpers to act as different people.
+import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const BIN = process.env.SWITCHBOARD_BIN || 'build/switchboard';
+export const ROOT = new URL('../../', import.meta.url);
 export const PASSWORD = 'correct horse battery';
 
 export async function startServer() {
@@ -15,8 +17,13 @@ export async function startServer() {
   cli('user', 'add', '--email', 'admin@test.example', '--name', 'Admin', '--role', 'admin', '--password', PASSWORD);
   const adminToken = cli('token', 'create', '--email', 'admin@test.example').trim().split('\n').pop();
   const proc = spawn(BIN, ['serve', '--data', data, '--listen', '127.0.0.1:0', '--threads', '4'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // The server's stderr is echoed and kept, to look for sanitizer reports.
+  let stderr = '';
+  proc.stderr.on('data', (chunk) => { stderr += chunk; process.stderr.write(chunk); });
+  let exit = null;
+  proc.once('exit', (code, signal) => { exit = { code, signal }; });
   const port = await new Promise((resolve, reject) => {
     let out = '';
     proc.stdout.on('data', (chunk) => {
@@ -30,26 +37,47 @@ export async function startServer() {
   const server = {
     base, data, proc, cli, adminToken,
     admin: client(base, { token: adminToken }),
+    get stderr() { return stderr; },
+    // Stops the server; fails when it had crashed, did not stop cleanly, or
+    // printed a sanitizer report (run with SWITCHBOARD_BIN=build-asan/switchboard).
     async stop() {
-      proc.kill('SIGTERM');
-      await new Promise((r) => proc.once('exit', r));
+      const crashed = exit;
+      if (!exit) {
+        proc.kill('SIGTERM');
+        await new Promise((r) => (exit ? r() : proc.once('exit', () => r())));
+      }
       rmSync(data, { recursive: true, force: true });
+      assert.equal(crashed, null, `the server exited during the tests: ${JSON.stringify(crashed)}`);
+      assert.deepEqual(exit, { code: 0, signal: null }, 'the server stops cleanly on SIGTERM');
+      const reports = stderr.split('\n').filter((l) => SANITIZER.test(l));
+      assert.deepEqual(reports, [], 'no sanitizer reports on the server\'s stderr');
     },
+    // Runs SQL on the data directory's database (to age sessions and due times).
+    sql: (statement) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', join(data, 'switchboard.db'), statement], { encoding: 'utf8' }),
+    // A bearer-token client for EMAIL, made with the CLI.
+    tokenClient: (email) => client(base, { token: cli('token', 'create', '--email', email).trim().split('\n').pop() }),
   };
   return server;
 }
 
+const SANITIZER = /AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|ThreadSanitizer|runtime error:/;
+
 // A client acting with a bearer token, or with a session cookie and CSRF token.
+// Headers given to a request win over the client's own; a header given as
+// null is not sent (e.g. { 'X-CSRF-Token': null }, { 'Content-Type': null }).
 export function client(base, { token, cookie, csrf } = {}) {
   async function request(method, path, body, headers = {}) {
-    const h = { ...headers };
+    const h = {};
     if (token) h.Authorization = `Bearer ${token}`;
     if (cookie) h.Cookie = cookie;
-    if (csrf && method !== 'GET') h['X-CSRF-Token'] = csrf;
-    if (body !== undefined && !h['Content-Type']) h['Content-Type'] = 'application/json';
+    if (csrf && method !== 'GET' && method !== 'HEAD') h['X-CSRF-Token'] = csrf;
+    if (body !== undefined) h['Content-Type'] = 'application/json';
+    Object.assign(h, headers);
+    for (const k of Object.keys(h)) if (h[k] === null || h[k] === undefined) delete h[k];
     const res = await fetch(base + path, {
       method, headers: h,
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      body: body === undefined ? undefined
+        : typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body),
     });
     const text = await res.text();
     let json = null;
@@ -57,6 +85,7 @@ export function client(base, { token, cookie, csrf } = {}) {
     return { status: res.status, headers: res.headers, json, text };
   }
   return {
+    token, cookie, csrf,
     request,
     get: (p, h) => request('GET', p, undefined, h),
     post: (p, b, h) => request('POST', p, b, h),
@@ -71,18 +100,21 @@ export async function signIn(server, email, password = PASSWORD) {
     body: JSON.stringify({ email, password }),
   });
   if (res.status !== 201) throw new Error(`sign in ${email}: ${res.status}`);
-  const cookie = res.headers.get('set-cookie').split(';')[0];
-  const { csrf_token } = await res.json();
-  return client(server.base, { cookie, csrf: csrf_token });
+  const setCookie = res.headers.get('set-cookie');
+  const cookie = setCookie.split(';')[0];
+  const { csrf_token, user } = await res.json();
+  return Object.assign(client(server.base, { cookie, csrf: csrf_token }), { user, setCookie });
 }
 
 let seq = 0;
 // An organization with a SPOC, another contact and an account rep; returns clients for them.
-export async function makeOrg(server, name = `Org ${++seq}`) {
+export async function makeOrg(server, name) {
+  const n = ++seq;
+  name = name || `Org ${n}`;
   const admin = server.admin;
   const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
   const rep = (await admin.post('/api/v1/users', { email: `rep-${slug}@desk.example`, name: `Rep ${name}`, role: 'account-rep', password: PASSWORD })).json;
-  const org = (await admin.post('/api/v1/orgs', { name, member_id: String(1000 + seq), account_rep_id: rep.id })).json;
+  const org = (await admin.post('/api/v1/orgs', { name, member_id: String(1000 + n), account_rep_id: rep.id })).json;
   const spoc = (await admin.post('/api/v1/users', { email: `spoc@${slug}.example`, name: `Spoc ${name}`, role: 'contact', org_id: org.id, password: PASSWORD })).json;
   const other = (await admin.post('/api/v1/users', { email: `other@${slug}.example`, name: `Other ${name}`, role: 'contact', org_id: org.id, password: PASSWORD })).json;
   const patched = await admin.patch(`/api/v1/orgs/${org.id}`, { spoc_id: spoc.id });
@@ -112,3 +144,186 @@ export const uiBug = (extra = {}) => ({
   os: 'Ubuntu 24.04',
   ...extra,
 });
+
+// ---- assertions ------------------------------------------------------------
+
+// Asserts an error response: STATUS, JSON {"error": {"code": CODE, "message"}}.
+export function expectError(res, status, code) {
+  assert.equal(res.status, status, `expected ${status} ${code}, got ${res.status}: ${res.text}`);
+  assert.match(res.headers.get('content-type') || '', /^application\/json/, 'errors are JSON');
+  assert.ok(res.json && typeof res.json.error === 'object', `an error object: ${res.text}`);
+  assert.equal(res.json.error.code, code, `error code: ${res.text}`);
+  assert.equal(typeof res.json.error.message, 'string');
+  assert.ok(res.json.error.message.length > 0, 'the error has a message');
+  return res.json.error;
+}
+
+// Asserts a 422 whose error.fields[] names exactly NAMES (each once, any order).
+export function expectFields(res, names) {
+  const e = expectError(res, 422, 'invalid');
+  assert.ok(Array.isArray(e.fields), `error.fields[] is present: ${res.text}`);
+  for (const f of e.fields) {
+    assert.equal(typeof f.name, 'string');
+    assert.equal(typeof f.message, 'string');
+    assert.ok(f.message.length > 0, `field ${f.name} has a message`);
+  }
+  assert.deepEqual(e.fields.map((f) => f.name).sort(), [...names].sort(), `fields of ${res.text}`);
+  return e.fields;
+}
+
+// ---- time ------------------------------------------------------------------
+
+// Epoch seconds of an RFC 3339 string, and back (whole seconds, UTC, "Z").
+export const sec = (s) => {
+  assert.match(s, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/, `an RFC 3339 UTC time with whole seconds: ${s}`);
+  return Date.parse(s) / 1000;
+};
+export const iso = (t) => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
+
+// The default calendar (docs/sla.md), written independently of the server:
+// America/New_York, mon-fri 09:00-18:00, the six US holidays as observed.
+const nyFormat = new Intl.DateTimeFormat('en-US', {
+  timeZone: 'America/New_York', hourCycle: 'h23', year: 'numeric', month: '2-digit',
+  day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+});
+export function nyParts(t) {
+  const p = Object.fromEntries(nyFormat.formatToParts(new Date(t * 1000)).map((x) => [x.type, x.value]));
+  return { y: +p.year, m: +p.month, d: +p.day, h: +p.hour, mi: +p.minute, s: +p.second };
+}
+// UTC seconds of wall time y-m-d h:mi in New York (09:00 and 18:00 are never in a DST gap).
+export function nyToUtc(y, m, d, h, mi) {
+  const naive = Date.UTC(y, m - 1, d, h, mi) / 1000;
+  let t = naive + 5 * 3600;
+  for (let i = 0; i < 3; i++) {
+    const p = nyParts(t);
+    t += naive - Date.UTC(p.y, p.m - 1, p.d, p.h, p.mi, p.s) / 1000;
+  }
+  return t;
+}
+const pad2 = (n) => String(n).padStart(2, '0');
+const ymd = (y, m, d) => `${y}-${pad2(m)}-${pad2(d)}`;
+const weekday = (y, m, d) => new Date(Date.UTC(y, m - 1, d)).getUTCDay(); // 0 Sunday
+const nthMonday = (y, m, n) => 1 + ((1 - weekday(y, m, 1) + 7) % 7) + 7 * (n - 1);
+const fourthThursday = (y, m) => 1 + ((4 - weekday(y, m, 1) + 7) % 7) + 21;
+function lastMonday(y, m) {
+  const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  return days - ((weekday(y, m, days) - 1 + 7) % 7);
+}
+function observed(y, m, d) {
+  const w = weekday(y, m, d);
+  const o = new Date(Date.UTC(y, m - 1, d) + (w === 6 ? -1 : w === 0 ? 1 : 0) * 86400000);
+  return ymd(o.getUTCFullYear(), o.getUTCMonth() + 1, o.getUTCDate());
+}
+export function usHolidays(year) {
+  const set = new Set();
+  for (const y of [year - 1, year, year + 1]) {
+    set.add(observed(y, 1, 1));
+    set.add(ymd(y, 5, lastMonday(y, 5)));
+    set.add(observed(y, 7, 4));
+    set.add(ymd(y, 9, nthMonday(y, 9, 1)));
+    set.add(ymd(y, 11, fourthThursday(y, 11)));
+    set.add(observed(y, 12, 25));
+  }
+  return set;
+}
+// The working intervals [start, end), in UTC seconds, from the New York day of T on.
+function* workingIntervals(t) {
+  const p = nyParts(t);
+  for (let day = Date.UTC(p.y, p.m - 1, p.d), i = 0; i < 400; i++, day += 86400000) {
+    const dt = new Date(day), y = dt.getUTCFullYear(), m = dt.getUTCMonth() + 1, d = dt.getUTCDate();
+    if (dt.getUTCDay() === 0 || dt.getUTCDay() === 6 || usHolidays(y).has(ymd(y, m, d))) continue;
+    yield [nyToUtc(y, m, d, 9, 0), nyToUtc(y, m, d, 18, 0)];
+  }
+}
+// SLA.md: a standard ticket filed at T is due when 9 working hours have
+// elapsed; filed outside working hours, at the next opening.
+export function standardDue(t) {
+  let left = 9 * 3600, started = false;
+  for (const [s, e] of workingIntervals(t)) {
+    if (e <= t) continue;
+    if (!started) {
+      if (t < s) return s;
+      started = true;
+      if (t + left <= e) return t + left;
+      left -= e - t;
+    } else {
+      if (s + left <= e) return s + left;
+      left -= e - s;
+    }
+  }
+  throw new Error(`no due time for ${iso(t)}`);
+}
+export const emergencyDue = (t) => t + 3600;
+// Working seconds of the default calendar in [a, b).
+export function workingSeconds(a, b) {
+  let total = 0;
+  for (const [s, e] of workingIntervals(a)) {
+    if (s >= b) break;
+    total += Math.max(0, Math.min(e, b) - Math.max(s, a));
+  }
+  return total;
+}
+
+// ---- tickets -----------------------------------------------------------------
+
+// Valid bodies for every request type: exactly the required fields.
+export function validBody(type, extra = {}) {
+  const base = { request_type: type, subject: `A ${type} request`, description: `What happened (${type}).` };
+  const routed = { impact: 'Our campaigns are affected.' };
+  const more = {
+    'anti-malvertising': { object_ids: [{ type: 'creative', id: '9001' }] },
+    'creative-audit': { object_ids: [{ type: 'creative', id: '9002' }] },
+    'app-bug': { steps: '1. Open the app', browser: 'Chrome 131', os: 'macOS 15' },
+    'ui-api-bug': { steps: '1. PUT /line-item', browser: 'curl 8.5', os: 'Debian 12' },
+    'data-pull': { business_justification: 'Needed for the quarterly audit.' },
+    'manual-config': { business_justification: 'The product cannot share this segment.' },
+  };
+  return { ...base, ...(ROUTED_TEAMS[type] ? routed : {}), ...(more[type] || {}), ...extra };
+}
+
+// PRODUCT.md's tables.
+export const ROUTED_TEAMS = {
+  'anti-malvertising': 'anti-malvertising',
+  'app-bug': 'app-support',
+  'creative-audit': 'ad-quality',
+  'data-pull': 'client-services',
+  'inventory-quality': 'inventory-quality',
+  implementation: 'client-services',
+  'manual-config': 'client-services',
+  'ad-serving': 'client-services',
+  'buying-selling': 'client-services',
+  'traffic-quality': 'client-services',
+  'ui-api-bug': 'client-services',
+};
+export const ACCOUNT_TYPES = ['business', 'billing', 'training', 'enhancement', 'roadmap', 'general-usage', 'beta-program'];
+export const TEAMS = ['anti-malvertising', 'app-support', 'ad-quality', 'client-services', 'inventory-quality'];
+
+export const emergency = (extra = {}) => ({
+  priority: 'emergency', emergency_criteria: ['production_down'], emergency_phone: '+1 212 555 0100', ...extra,
+});
+
+// Files a ticket as CLIENT (a SPOC) and asserts the 201.
+export async function file(asSpoc, body = uiBug(), headers) {
+  const res = await asSpoc.post('/api/v1/tickets', body, headers);
+  assert.equal(res.status, 201, `filing: ${res.text}`);
+  return res.json;
+}
+
+// A signed-in user of ROLE (no teams), e.g. another admin or account rep.
+export async function makeUser(server, role, extra = {}) {
+  const email = `${role}-${++seq}@desk.example`;
+  const res = await server.admin.post('/api/v1/users', { email, name: `${role} ${seq}`, role, password: PASSWORD, ...extra });
+  assert.equal(res.status, 201, `make ${role}: ${res.text}`);
+  return { user: res.json, as: await signIn(server, email) };
+}
+
+// The route table of src/api/routes.c, read as text: {method, path, handler, roles, flags}.
+export function routeTable() {
+  const text = readFileSync(new URL('src/api/routes.c', ROOT), 'utf8');
+  const re = /\{\s*"([A-Z]+)",\s*"([^"]+)",\s*(\w+),\s*([\w\s|]+?),\s*([\w\s|]+?),/g;
+  const routes = [...text.matchAll(re)].map((m) => ({
+    method: m[1], path: m[2], handler: m[3], roles: m[4].trim(), flags: m[5].trim(),
+  }));
+  assert.ok(routes.length >= 20, `the route table was read (${routes.length} routes)`);
+  return routes;
+}
