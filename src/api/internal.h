@@ -169,6 +169,13 @@ int api_ticket_load_for_write(struct api_call *call, int64_t id, struct store_ti
 int api_ticket_save(struct api_call *call, const struct store_ticket *old, struct store_ticket *t,
 		    const char *note);
 
+/*
+ * Files a ticket from the fields in call->body, as the caller (who must be
+ * the organization's SPOC). With DRAFT, the draft is marked filed and its
+ * author follows the ticket, in the same transaction.
+ */
+int api_ticket_file(struct api_call *call, struct store_draft *draft);
+
 /* The handlers, one file per resource. */
 int api_healthz(struct api_call *call);
 int api_openapi(struct api_call *call);
@@ -198,5 +205,11 @@ int api_engineering_create(struct api_call *call);
 int api_engineering_get(struct api_call *call);
 int api_engineering_update(struct api_call *call);
 int api_engineering_link(struct api_call *call);
+int api_drafts_create(struct api_call *call);
+int api_drafts_list(struct api_call *call);
+int api_drafts_get(struct api_call *call);
+int api_drafts_update(struct api_call *call);
+int api_drafts_file(struct api_call *call);
+int api_drafts_return(struct api_call *call);
 
 #endif

@@ -55,6 +55,18 @@ const struct api_route api_routes[] = {
 	{"GET", "/api/v1/attachments/{id}", api_attachments_get, API_ANYONE, 0, 0,
 	 "An attachment's bytes"},
 
+	{"POST", "/api/v1/drafts", api_drafts_create, API_CONTACT, API_JSON_BODY, 256 * KB,
+	 "Prepare a draft request (any contact)"},
+	{"GET", "/api/v1/drafts", api_drafts_list, API_CONTACT, 0, 0,
+	 "Unfiled drafts: the SPOC sees the organization's, others their own"},
+	{"GET", "/api/v1/drafts/{id}", api_drafts_get, API_CONTACT, 0, 0, "A draft"},
+	{"PATCH", "/api/v1/drafts/{id}", api_drafts_update, API_CONTACT, API_JSON_BODY, 256 * KB,
+	 "Replace a draft's fields"},
+	{"POST", "/api/v1/drafts/{id}/file", api_drafts_file, API_CONTACT, API_JSON_BODY, 256 * KB,
+	 "File a draft as a ticket (the SPOC)"},
+	{"POST", "/api/v1/drafts/{id}/return", api_drafts_return, API_CONTACT, API_JSON_BODY,
+	 16 * KB, "Send a draft back to its author with a comment (the SPOC)"},
+
 	{"POST", "/api/v1/engineering-issues", api_engineering_create, API_STAFF, API_JSON_BODY,
 	 8 * KB, "Record an engineering issue"},
 	{"GET", "/api/v1/engineering-issues/{id}", api_engineering_get, API_STAFF, 0, 0,

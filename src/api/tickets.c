@@ -250,6 +250,11 @@ static int replay(struct api_call *call, int64_t id)
 
 int api_tickets_create(struct api_call *call)
 {
+	return api_ticket_file(call, NULL);
+}
+
+int api_ticket_file(struct api_call *call, struct store_draft *draft)
+{
 	struct store_org org;
 	int rc = store_org_get(call->conn, call->user.org_id, call->arena, &org, &call->err);
 	if (rc < 0)
@@ -257,7 +262,8 @@ int api_tickets_create(struct api_call *call)
 	if (org.spoc_id != call->user.id)
 		return spoc_refusal(call, &org);
 
-	const char *key = http_header(call->req, "Idempotency-Key");
+	/* A draft is filed once; its id plays the part of an idempotency key. */
+	const char *key = draft ? NULL : http_header(call->req, "Idempotency-Key");
 	if (key && (strlen(key) == 0 || strlen(key) > 200))
 		return api_fail_status(call, 400, "bad_idempotency_key",
 				       "Idempotency-Key must be 1 to 200 characters");
@@ -372,6 +378,22 @@ int api_tickets_create(struct api_call *call)
 	    (rc = store_outbox_insert(call->conn, "account_request", id, org.account_rep_id, NULL,
 				      call->now, &call->err)) < 0)
 		return rc;
+	if (draft) {
+		/* Whoever prepared the draft follows the ticket. */
+		struct store_history from = {
+			.ticket_id = id,
+			.actor_id = call->user.id,
+			.at = call->now,
+			.field = "draft",
+			.new_value = arena_printf(call->arena, "%lld", (long long)draft->id)};
+		draft->state = "filed";
+		draft->ticket_id = id;
+		draft->updated_at = call->now;
+		if ((rc = store_follower_add(call->conn, id, draft->author_id, &call->err)) < 0 ||
+		    (rc = store_draft_update(call->conn, draft, &call->err)) < 0 ||
+		    (rc = store_history_insert(call->conn, &from, &call->err)) < 0)
+			return rc;
+	}
 	if ((rc = store_write_commit(call->conn, &call->err)) < 0)
 		return rc;
 

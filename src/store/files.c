@@ -196,3 +196,111 @@ int store_engineering_ticket_issues(struct store_conn *c, int64_t ticket_id, str
 {
 	return ids(c, STMT_ENG_TICKET_ISSUES, ticket_id, a, ids_out, n_out, err);
 }
+
+/* ---- drafts and followers ----------------------------------------------- */
+
+static void read_draft(struct store_conn *c, struct db_stmt *s, struct arena *a,
+		       struct store_draft *d)
+{
+	d->id = db_int(c, s, 0);
+	d->org_id = db_int(c, s, 1);
+	d->author_id = db_int(c, s, 2);
+	d->fields = db_text_dup(c, s, 3, a);
+	d->state = db_text_dup(c, s, 4, a);
+	d->return_comment = db_text_dup(c, s, 5, a);
+	d->ticket_id = db_int(c, s, 6);
+	d->created_at = db_int(c, s, 7);
+	d->updated_at = db_int(c, s, 8);
+}
+
+int store_draft_insert(struct store_conn *c, const struct store_draft *d, int64_t *id_out,
+		       struct sb_error *err)
+{
+	struct db_stmt *s;
+	int rc = db_stmt(c, STMT_DRAFT_INSERT, &s, err);
+	if (rc < 0)
+		return rc;
+	db_bind_int(c, s, 1, d->org_id);
+	db_bind_int(c, s, 2, d->author_id);
+	db_bind_text(c, s, 3, d->fields);
+	db_bind_int(c, s, 4, d->created_at);
+	if ((rc = db_exec_stmt(c, s, err)) < 0)
+		return rc;
+	*id_out = c->driver->last_insert_id(c->handle);
+	return 0;
+}
+
+int store_draft_get(struct store_conn *c, int64_t id, struct arena *a, struct store_draft *out,
+		    struct sb_error *err)
+{
+	struct db_stmt *s;
+	int rc = db_stmt(c, STMT_DRAFT_GET, &s, err);
+	if (rc < 0)
+		return rc;
+	db_bind_int(c, s, 1, id);
+	rc = db_step(c, s, err);
+	if (rc == DB_ROW)
+		read_draft(c, s, a, out);
+	c->driver->reset(s);
+	if (rc == DB_DONE)
+		return sb_error_set(err, SB_ENOTFOUND, "no such draft");
+	return rc < 0 ? rc : 0;
+}
+
+int store_draft_update(struct store_conn *c, const struct store_draft *d, struct sb_error *err)
+{
+	struct db_stmt *s;
+	int rc = db_stmt(c, STMT_DRAFT_UPDATE, &s, err);
+	if (rc < 0)
+		return rc;
+	db_bind_int(c, s, 1, d->id);
+	db_bind_text(c, s, 2, d->fields);
+	db_bind_text(c, s, 3, d->state);
+	db_bind_text(c, s, 4, d->return_comment);
+	db_bind_opt_int(c, s, 5, d->ticket_id);
+	db_bind_int(c, s, 6, d->updated_at);
+	if ((rc = db_exec_stmt(c, s, err)) < 0)
+		return rc;
+	return c->driver->changes(c->handle) ? 0 : sb_error_set(err, SB_ENOTFOUND, "no such draft");
+}
+
+int store_drafts_list(struct store_conn *c, int64_t org_id, int64_t author_id, struct arena *a,
+		      struct store_draft **out, size_t *n_out, struct sb_error *err)
+{
+	struct db_stmt *s;
+	int rc = db_stmt(c, STMT_DRAFTS_LIST, &s, err);
+	if (rc < 0)
+		return rc;
+	db_bind_int(c, s, 1, org_id);
+	db_bind_int(c, s, 2, author_id);
+	size_t n = 0;
+	struct store_draft *list = arena_alloc(a, 200 * sizeof(*list));
+	if (!list) {
+		c->driver->reset(s);
+		return sb_error_set(err, SB_ENOMEM, "out of memory");
+	}
+	while (n < 200 && (rc = db_step(c, s, err)) == DB_ROW)
+		read_draft(c, s, a, &list[n++]);
+	c->driver->reset(s);
+	*out = list;
+	*n_out = n;
+	return rc < 0 ? rc : 0;
+}
+
+int store_follower_add(struct store_conn *c, int64_t ticket_id, int64_t user_id,
+		       struct sb_error *err)
+{
+	struct db_stmt *s;
+	int rc = db_stmt(c, STMT_FOLLOWER_ADD, &s, err);
+	if (rc < 0)
+		return rc;
+	db_bind_int(c, s, 1, ticket_id);
+	db_bind_int(c, s, 2, user_id);
+	return db_exec_stmt(c, s, err);
+}
+
+int store_followers(struct store_conn *c, int64_t ticket_id, struct arena *a, int64_t **ids_out,
+		    size_t *n_out, struct sb_error *err)
+{
+	return ids(c, STMT_FOLLOWERS, ticket_id, a, ids_out, n_out, err);
+}

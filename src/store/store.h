@@ -318,6 +318,34 @@ int store_engineering_linked_tickets(struct store_conn *c, int64_t issue_id, str
 int store_engineering_ticket_issues(struct store_conn *c, int64_t ticket_id, struct arena *a,
 				    int64_t **ids_out, size_t *n_out, struct sb_error *err);
 
+/* ---- drafts and followers ------------------------------------------------ */
+
+struct store_draft {
+	int64_t id;
+	int64_t org_id;
+	int64_t author_id;
+	const char *fields; /* the request's fields, as JSON text */
+	const char *state;  /* draft, returned, filed */
+	const char *return_comment;
+	int64_t ticket_id; /* once filed */
+	int64_t created_at, updated_at;
+};
+
+int store_draft_insert(struct store_conn *c, const struct store_draft *d, int64_t *id_out,
+		       struct sb_error *err);
+int store_draft_get(struct store_conn *c, int64_t id, struct arena *a, struct store_draft *out,
+		    struct sb_error *err);
+/* Writes fields, state, return_comment, ticket_id and updated_at of D (by D->id). */
+int store_draft_update(struct store_conn *c, const struct store_draft *d, struct sb_error *err);
+/* The organization's unfiled drafts, newest first (at most 200); only AUTHOR's when nonzero. */
+int store_drafts_list(struct store_conn *c, int64_t org_id, int64_t author_id, struct arena *a,
+		      struct store_draft **out, size_t *n_out, struct sb_error *err);
+
+int store_follower_add(struct store_conn *c, int64_t ticket_id, int64_t user_id,
+		       struct sb_error *err);
+int store_followers(struct store_conn *c, int64_t ticket_id, struct arena *a, int64_t **ids_out,
+		    size_t *n_out, struct sb_error *err);
+
 /* ---- comments, history, outbox ------------------------------------------ */
 
 struct store_comment {
