@@ -3,7 +3,7 @@
 # 32 connections on a database of 100,000 tickets, against /healthz on the
 # same server as the ceiling. wrk runs on the same two cores as the server.
 #
-# Usage: bench/api.sh [BUILD_DIR] [SECONDS]
+# Usage: [THREADS=N] bench/api.sh [BUILD_DIR] [SECONDS]   (default: the server's own pool size)
 set -euo pipefail
 build=${1:-build}
 secs=${2:-10}
@@ -14,7 +14,7 @@ trap 'kill $pid 2>/dev/null || true; rm -rf "$data"' EXIT
 
 "$build/bench-seed" "$data" 100000
 token=$("$build/switchboard" token create --data "$data" --email spoc@bench.example | tail -n 1)
-"$build/switchboard" serve --data "$data" --listen 127.0.0.1:$port --threads 8 >/dev/null &
+"$build/switchboard" serve --data "$data" --listen 127.0.0.1:$port ${THREADS:+--threads $THREADS} >/dev/null &
 pid=$!
 for _ in $(seq 50); do curl -fsS http://127.0.0.1:$port/healthz >/dev/null 2>&1 && break; sleep 0.1; done
 

@@ -354,6 +354,11 @@ void api_handle(struct http_request *req, struct http_response *res, void *ctx)
 	rc = route->handler(&call);
 	if (rc == 0 && call.nfields)
 		rc = -SB_EINVAL;
+	if (rc == 0 && store_in_write(call.conn)) {
+		/* A handler that answers without ending its write is a bug; never
+		 * let it hold the writer (and every other write) hostage. */
+		rc = api_fail(&call, SB_EIO, "internal error: unfinished write");
+	}
 	if (rc < 0)
 		goto fail;
 	json_decref(call.body);

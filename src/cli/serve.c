@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "api/api.h"
 #include "cli.h"
@@ -19,7 +20,20 @@ static const char help[] =
 	"\n"
 	"Serves the API and the web app from data directory DIR (default ./var),\n"
 	"migrating its database first. --listen defaults to 127.0.0.1:8080;\n"
-	"--threads to one per CPU. Stops cleanly on SIGTERM or SIGINT.\n";
+	"--threads to 16 per CPU (at most 64). Stops cleanly on SIGTERM or SIGINT.\n";
+
+/*
+ * Handlers block on the database, and durable writes are committed in
+ * groups (src/store/store.c): the more requests write at once, the fewer
+ * fsyncs per ticket. On 2 cores, 32 threads took durable creates from 2,200/s
+ * (2 threads) to 4,500/s while keeping reads near their best (bench/RESULTS.md).
+ */
+static unsigned default_threads(void)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	long n = (cpus > 0 ? cpus : 1) * 16;
+	return (unsigned)(n > 64 ? 64 : n);
+}
 
 /*
  * The business calendar from the settings (calendar.timezone, .hours,
@@ -67,7 +81,7 @@ int cli_serve(int argc, char **argv)
 	int rc = cli_parse_flags(prog, argc, argv, flags, 3, help);
 	if (rc != 0)
 		return rc < 0 ? CLI_EXIT_OK : rc;
-	unsigned threads = 0;
+	unsigned threads = default_threads();
 	if (threads_s) {
 		char *end;
 		long v = strtol(threads_s, &end, 10);

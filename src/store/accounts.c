@@ -21,7 +21,7 @@ static int insert(struct store_conn *c, struct db_stmt *s, int64_t *id_out, cons
 	if (rc < 0)
 		return rc;
 	if (id_out)
-		*id_out = c->driver->last_insert_id(c->handle);
+		*id_out = db_last_insert_id(c);
 	return 0;
 }
 
@@ -175,7 +175,7 @@ int store_org_update(struct store_conn *c, const struct store_org *o, struct sb_
 							  "an organization with this name "
 							  "already exists")
 					   : rc;
-	if (c->driver->changes(c->handle) == 0)
+	if (db_changes(c) == 0)
 		return sb_error_set(err, SB_ENOTFOUND, "no such organization");
 	return 0;
 }

@@ -60,14 +60,32 @@ extern const struct store_driver store_driver_sqlite;
 /* The data directory the store was opened on (borrowed). */
 const char *store_data_dir(const struct store *s);
 
-/* A connection: the engine's handle and its statement cache. */
+/*
+ * A connection: the engine's handle and its statement cache. Inside a write
+ * (store_write_begin() to commit or rollback), WRITER points at the
+ * process's one writer connection and every statement runs there: the
+ * writes of several requests share one transaction (group commit), each in
+ * a savepoint of its own.
+ */
 struct store_conn {
 	struct store *store;
 	const struct store_driver *driver;
 	void *handle;
 	struct db_stmt *stmts[STMT__COUNT];
 	bool in_write;
+	struct store_conn *writer; /* set inside a write */
+	uint64_t batch;            /* the group commit this write joined */
 };
+
+/* The connection C's statements run on now. */
+static inline struct store_conn *db_on(struct store_conn *c)
+{
+	return c->writer ? c->writer : c;
+}
+
+/* The id of the row the last INSERT made, and the rows the last statement changed. */
+int64_t db_last_insert_id(struct store_conn *c);
+int64_t db_changes(struct store_conn *c);
 
 /*
  * The statement ID, prepared on this connection if it was not yet, reset

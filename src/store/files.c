@@ -34,7 +34,7 @@ int store_attachment_insert(struct store_conn *c, const struct store_attachment 
 	db_bind_int(c, s, 8, at->created_at);
 	if ((rc = db_exec_stmt(c, s, err)) < 0)
 		return rc;
-	*id_out = c->driver->last_insert_id(c->handle);
+	*id_out = db_last_insert_id(c);
 	return 0;
 }
 
@@ -102,7 +102,7 @@ int store_engineering_issue_insert(struct store_conn *c, const struct store_engi
 							  "an engineering issue "
 							  "with this key exists")
 					   : rc;
-	*id_out = c->driver->last_insert_id(c->handle);
+	*id_out = db_last_insert_id(c);
 	return 0;
 }
 
@@ -226,7 +226,7 @@ int store_draft_insert(struct store_conn *c, const struct store_draft *d, int64_
 	db_bind_int(c, s, 4, d->created_at);
 	if ((rc = db_exec_stmt(c, s, err)) < 0)
 		return rc;
-	*id_out = c->driver->last_insert_id(c->handle);
+	*id_out = db_last_insert_id(c);
 	return 0;
 }
 
@@ -261,7 +261,7 @@ int store_draft_update(struct store_conn *c, const struct store_draft *d, struct
 	db_bind_int(c, s, 6, d->updated_at);
 	if ((rc = db_exec_stmt(c, s, err)) < 0)
 		return rc;
-	return c->driver->changes(c->handle) ? 0 : sb_error_set(err, SB_ENOTFOUND, "no such draft");
+	return db_changes(c) ? 0 : sb_error_set(err, SB_ENOTFOUND, "no such draft");
 }
 
 int store_drafts_list(struct store_conn *c, int64_t org_id, int64_t author_id, struct arena *a,

@@ -132,6 +132,9 @@
 	X(FOLLOWER_ADD, "INSERT INTO ticket_followers (ticket_id, user_id) VALUES ($1, $2) "       \
 			"ON CONFLICT DO NOTHING")                                                  \
 	X(FOLLOWERS, "SELECT user_id FROM ticket_followers WHERE ticket_id = $1 ORDER BY user_id") \
+	X(SAVEPOINT, "SAVEPOINT request")                                                          \
+	X(RELEASE, "RELEASE request")                                                              \
+	X(ROLLBACK_TO, "ROLLBACK TO request")                                                      \
 	X(BEGIN_READ, "BEGIN")                                                                     \
 	X(BEGIN_WRITE, "BEGIN IMMEDIATE")                                                          \
 	X(COMMIT, "COMMIT")                                                                        \

@@ -6,9 +6,21 @@
  * passes one around nor takes a lock to find it. The store also keeps every
  * connection on a list so store_close() can close those of threads that are
  * still alive (the HTTP pool threads outlive no store, but tests do).
+ *
+ * Group commit. A durable commit costs an fsync and rewrites the pages it
+ * touched (the ticket's table and index pages, history, outbox), and that
+ * I/O, not our code, is what a create spends its time on. So writes share
+ * transactions: the process has one writer connection; a request's write
+ * runs in a savepoint inside the open batch transaction, holding the writer
+ * mutex only while it runs its statements; when it is done it commits the
+ * batch if nobody else is waiting to write (or the batch is full), and
+ * otherwise leaves that to the last writer and waits. Nobody is answered
+ * before the COMMIT that holds their write has returned, so a 201 is still
+ * durable; a request that fails rolls back its savepoint alone.
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,8 +48,25 @@ struct store {
 	pthread_key_t key;
 	pthread_mutex_t lock; /* guards conns */
 	struct conn_node *conns;
-	pthread_mutex_t writer; /* one writer at a time in this process */
+	/* Group commit (see the top of the file); all under WRITER but PENDING. */
+	pthread_mutex_t writer; /* held while a request runs its statements */
+	pthread_cond_t committed_cond;
+	struct store_conn *wconn; /* the process's writer connection */
+	atomic_int pending;       /* requests waiting for WRITER to start a write */
+	bool txn_open;            /* the batch's BEGIN is issued */
+	int members;              /* writes released into the open batch */
+	uint64_t batch;           /* the open (or next) batch */
+	uint64_t committed;       /* the last batch whose COMMIT returned */
+	struct {
+		uint64_t batch;
+		struct sb_error err;
+	} failed[16]; /* recent batches whose COMMIT failed, by batch % 16 */
 };
+
+/* A batch commits once this many writes joined it, waiting or not. */
+#define BATCH_MAX 64
+
+static int conn_new(struct store *s, struct store_conn **out, struct sb_error *err);
 
 static void conn_free(struct store_conn *c)
 {
@@ -67,11 +96,13 @@ int store_open(const char *data_dir, struct store **out, struct sb_error *err)
 	s->data_dir = strdup(data_dir);
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_mutex_init(&s->writer, NULL);
+	pthread_cond_init(&s->committed_cond, NULL);
+	s->batch = 1;
 
-	/* Connect once now, so that a bad location fails here and not in a handler. */
+	/* Connect now, so that a bad location fails here and not in a handler. */
 	struct store_conn *c;
 	int rc = store_conn(s, &c, err);
-	if (rc < 0) {
+	if (rc < 0 || (rc = conn_new(s, &s->wconn, err)) < 0) {
 		store_close(s);
 		return rc;
 	}
@@ -91,6 +122,7 @@ void store_close(struct store *s)
 	pthread_key_delete(s->key);
 	pthread_mutex_destroy(&s->lock);
 	pthread_mutex_destroy(&s->writer);
+	pthread_cond_destroy(&s->committed_cond);
 	free(s->location);
 	free(s->data_dir);
 	free(s);
@@ -101,14 +133,10 @@ const char *store_data_dir(const struct store *s)
 	return s->data_dir;
 }
 
-int store_conn(struct store *s, struct store_conn **out, struct sb_error *err)
+/* A new connection, on the store's list (closed by store_close()). */
+static int conn_new(struct store *s, struct store_conn **out, struct sb_error *err)
 {
-	struct store_conn *c = pthread_getspecific(s->key);
-	if (c) {
-		*out = c;
-		return 0;
-	}
-	c = calloc(1, sizeof(*c));
+	struct store_conn *c = calloc(1, sizeof(*c));
 	struct conn_node *node = malloc(sizeof(*node));
 	if (!c || !node) {
 		free(c);
@@ -123,7 +151,6 @@ int store_conn(struct store *s, struct store_conn **out, struct sb_error *err)
 		free(node);
 		return rc;
 	}
-	pthread_setspecific(s->key, c);
 	node->conn = c;
 	pthread_mutex_lock(&s->lock);
 	node->next = s->conns;
@@ -133,19 +160,51 @@ int store_conn(struct store *s, struct store_conn **out, struct sb_error *err)
 	return 0;
 }
 
+int store_conn(struct store *s, struct store_conn **out, struct sb_error *err)
+{
+	struct store_conn *c = pthread_getspecific(s->key);
+	if (c) {
+		*out = c;
+		return 0;
+	}
+	int rc = conn_new(s, &c, err);
+	if (rc < 0)
+		return rc;
+	pthread_setspecific(s->key, c);
+	*out = c;
+	return 0;
+}
+
 /* ---- statements --------------------------------------------------------- */
 
 int db_stmt(struct store_conn *c, enum stmt_id id, struct db_stmt **out, struct sb_error *err)
 {
-	if (!c->stmts[id]) {
-		int rc = c->driver->prepare(c->handle, store_statement_sql[id], &c->stmts[id], err);
+	struct store_conn *on = db_on(c);
+	if (!on->stmts[id]) {
+		int rc = c->driver->prepare(on->handle, store_statement_sql[id], &on->stmts[id],
+					    err);
 		if (rc < 0)
 			return rc;
 	} else {
-		c->driver->reset(c->stmts[id]);
+		c->driver->reset(on->stmts[id]);
 	}
-	*out = c->stmts[id];
+	*out = on->stmts[id];
 	return 0;
+}
+
+bool store_in_write(const struct store_conn *c)
+{
+	return c->in_write;
+}
+
+int64_t db_last_insert_id(struct store_conn *c)
+{
+	return c->driver->last_insert_id(db_on(c)->handle);
+}
+
+int64_t db_changes(struct store_conn *c)
+{
+	return c->driver->changes(db_on(c)->handle);
 }
 
 int db_bind_int(struct store_conn *c, struct db_stmt *s, int n, int64_t v)
@@ -206,41 +265,97 @@ static int run(struct store_conn *c, enum stmt_id id, struct sb_error *err)
 
 /* ---- transactions ------------------------------------------------------- */
 
+/*
+ * Commits the open batch (WRITER held). Failure is recorded for the batch so
+ * that every write in it reports it.
+ */
+static void commit_batch(struct store *s)
+{
+	struct sb_error err = {0};
+	uint64_t b = s->batch;
+	if (run(s->wconn, STMT_COMMIT, &err) < 0) {
+		run(s->wconn, STMT_ROLLBACK, NULL);
+		s->failed[b % 16].batch = b;
+		s->failed[b % 16].err = err;
+	}
+	s->txn_open = false;
+	s->members = 0;
+	s->committed = b;
+	s->batch = b + 1;
+	pthread_cond_broadcast(&s->committed_cond);
+}
+
+/* Commits when no other write waits to join, or the batch is full (WRITER held). */
+static void maybe_commit(struct store *s)
+{
+	if (s->txn_open && (atomic_load(&s->pending) == 0 || s->members >= BATCH_MAX))
+		commit_batch(s);
+}
+
 int store_write_begin(struct store_conn *c, struct sb_error *err)
 {
-	pthread_mutex_lock(&c->store->writer);
-	int rc = run(c, STMT_BEGIN_WRITE, err);
-	if (rc < 0) {
-		pthread_mutex_unlock(&c->store->writer);
-		return rc;
+	struct store *s = c->store;
+	atomic_fetch_add(&s->pending, 1);
+	pthread_mutex_lock(&s->writer);
+	atomic_fetch_sub(&s->pending, 1);
+	int rc = 0;
+	if (!s->txn_open) {
+		if ((rc = run(s->wconn, STMT_BEGIN_WRITE, err)) < 0)
+			goto fail;
+		s->txn_open = true;
 	}
+	if ((rc = run(s->wconn, STMT_SAVEPOINT, err)) < 0)
+		goto fail;
+	c->writer = s->wconn;
 	c->in_write = true;
+	c->batch = s->batch;
 	return 0;
+fail:
+	maybe_commit(s);
+	pthread_mutex_unlock(&s->writer);
+	return rc;
 }
 
 int store_write_commit(struct store_conn *c, struct sb_error *err)
 {
-	int rc = run(c, STMT_COMMIT, err);
+	struct store *s = c->store;
+	int rc = run(s->wconn, STMT_RELEASE, err);
 	if (rc < 0) {
 		store_write_rollback(c);
 		return rc;
 	}
+	c->writer = NULL;
 	c->in_write = false;
-	pthread_mutex_unlock(&c->store->writer);
-	return 0;
+	s->members++;
+	uint64_t mine = c->batch;
+	maybe_commit(s);
+	/* Answer nobody before the COMMIT holding their write has returned. */
+	while (s->committed < mine)
+		pthread_cond_wait(&s->committed_cond, &s->writer);
+	if (s->failed[mine % 16].batch == mine) {
+		if (err)
+			*err = s->failed[mine % 16].err;
+		rc = -abs(s->failed[mine % 16].err.code ? s->failed[mine % 16].err.code : SB_EIO);
+	}
+	pthread_mutex_unlock(&s->writer);
+	return rc;
 }
 
 void store_write_rollback(struct store_conn *c)
 {
 	if (!c->in_write)
 		return;
-	/* Statements left mid-step would keep the transaction's locks. */
+	struct store *s = c->store;
+	/* Statements left mid-step would keep their cursors open in the savepoint. */
 	for (int i = 0; i < STMT__COUNT; i++)
-		if (c->stmts[i])
-			c->driver->reset(c->stmts[i]);
-	run(c, STMT_ROLLBACK, NULL);
+		if (s->wconn->stmts[i])
+			c->driver->reset(s->wconn->stmts[i]);
+	run(s->wconn, STMT_ROLLBACK_TO, NULL);
+	run(s->wconn, STMT_RELEASE, NULL);
+	c->writer = NULL;
 	c->in_write = false;
-	pthread_mutex_unlock(&c->store->writer);
+	maybe_commit(s); /* the others' writes in the batch still need their COMMIT */
+	pthread_mutex_unlock(&s->writer);
 }
 
 int store_read_begin(struct store_conn *c, struct sb_error *err)
@@ -320,7 +435,7 @@ int store_migrate(struct store *s, int *from_out, int *to_out, struct sb_error *
 			store_write_rollback(c);
 			continue;
 		}
-		if ((rc = c->driver->exec(c->handle, store_migrations[v - 1], err)) < 0)
+		if ((rc = c->driver->exec(db_on(c)->handle, store_migrations[v - 1], err)) < 0)
 			goto fail;
 		if ((rc = db_stmt(c, STMT_SCHEMA_RECORD, &st, err)) < 0 ||
 		    (rc = db_bind_int(c, st, 1, v)) < 0 ||

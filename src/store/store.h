@@ -61,6 +61,9 @@ int store_write_begin(struct store_conn *c, struct sb_error *err);
 int store_write_commit(struct store_conn *c, struct sb_error *err);
 void store_write_rollback(struct store_conn *c);
 
+/* Whether C is inside a write (between begin and commit or rollback). */
+bool store_in_write(const struct store_conn *c);
+
 /* A read transaction: a consistent snapshot across several queries. */
 int store_read_begin(struct store_conn *c, struct sb_error *err);
 void store_read_end(struct store_conn *c);

@@ -98,7 +98,7 @@ int store_request_type_update(struct store_conn *c, const struct store_request_t
 	db_bind_int(c, s, 10, t->updated_at);
 	if ((rc = db_exec_stmt(c, s, err)) < 0)
 		return rc == -SB_ECONFLICT ? sb_error_set(err, SB_EINVAL, "no such team") : rc;
-	return c->driver->changes(c->handle) ? 0 : not_found(err, "request type");
+	return db_changes(c) ? 0 : not_found(err, "request type");
 }
 
 /* ---- tickets ------------------------------------------------------------ */
@@ -137,7 +137,7 @@ int store_ticket_insert(struct store_conn *c, const struct store_ticket *t, int6
 	db_bind_text(c, s, 25, t->idempotency_key);
 	if ((rc = db_exec_stmt(c, s, err)) < 0)
 		return rc;
-	int64_t id = c->driver->last_insert_id(c->handle);
+	int64_t id = db_last_insert_id(c);
 	for (size_t i = 0; i < t->n_object_ids; i++) {
 		if ((rc = db_stmt(c, STMT_TICKET_OBJECT_INSERT, &s, err)) < 0)
 			return rc;
@@ -283,7 +283,7 @@ int store_ticket_update(struct store_conn *c, const struct store_ticket *t, stru
 	db_bind_int(c, s, 13, t->updated_at);
 	if ((rc = db_exec_stmt(c, s, err)) < 0)
 		return rc;
-	if (c->driver->changes(c->handle) == 1)
+	if (db_changes(c) == 1)
 		return 0;
 	/* Nothing changed: tell a stale version from a missing ticket. */
 	if ((rc = db_stmt(c, STMT_TICKET_EXISTS, &s, err)) < 0)
@@ -375,7 +375,7 @@ int store_tickets_list(struct store_conn *c, const struct store_ticket_filter *f
 #undef BIND_TEXT
 
 	struct db_stmt *s;
-	int rc = c->driver->prepare(c->handle, sql, &s, err);
+	int rc = c->driver->prepare(db_on(c)->handle, sql, &s, err);
 	if (rc < 0)
 		return rc;
 	for (int i = 0; i < p; i++)
@@ -421,7 +421,7 @@ int store_comment_insert(struct store_conn *c, const struct store_comment *cm, i
 	if ((rc = db_exec_stmt(c, s, err)) < 0)
 		return rc;
 	if (id_out)
-		*id_out = c->driver->last_insert_id(c->handle);
+		*id_out = db_last_insert_id(c);
 	return 0;
 }
 
