@@ -49,6 +49,7 @@ check-asan: bootstrap
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		meson test -C $(ASAN) --print-errorlogs
 	python3 tests/cli/test_sla_due.py $(ASAN)/switchboard --quick
+	ASAN_OPTIONS=detect_leaks=1 SWITCHBOARD_BIN=$(ASAN)/switchboard node --test tests/api/
 
 $(FUZZ)/build.ninja:
 	CC=clang meson setup $(FUZZ) -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false
