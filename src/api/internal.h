@@ -144,6 +144,9 @@ int api_param_id(struct api_call *call, int64_t *id_out);
 
 bool api_is_staff(const struct api_call *call);
 
+/* Makes user ID the caller (call->user), with role and teams. */
+int api_load_user(struct api_call *call, int64_t id);
+
 /* The caller as the API shows a user. */
 json_t *api_user_json(const struct api_user *u);
 

@@ -230,7 +230,7 @@ static void send_failure(struct api_call *call, int rc)
 
 /* ---- authentication ----------------------------------------------------- */
 
-static int load_user(struct api_call *call, int64_t id)
+int api_load_user(struct api_call *call, int64_t id)
 {
 	struct store_user u;
 	int rc = store_user_get(call->conn, id, call->arena, &u, &call->err);
@@ -270,7 +270,7 @@ static int authenticate(struct api_call *call, bool *via_cookie)
 		rc = store_token_user(call->conn, hash, &uid, &call->err);
 		if (rc == -SB_ENOTFOUND)
 			return unauthorized(call, "the token is not valid");
-		return rc < 0 ? rc : load_user(call, uid);
+		return rc < 0 ? rc : api_load_user(call, uid);
 	}
 	const char *cookie = http_cookie(call->req, SESSION_COOKIE);
 	if (!cookie)
@@ -290,7 +290,7 @@ static int authenticate(struct api_call *call, bool *via_cookie)
 			return api_fail_status(call, 403, "csrf",
 					       "missing or wrong X-CSRF-Token for a session");
 	}
-	return load_user(call, uid);
+	return api_load_user(call, uid);
 }
 
 /* ---- the body ----------------------------------------------------------- */

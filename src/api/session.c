@@ -72,15 +72,8 @@ int api_session_create(struct api_call *call)
 	    (rc = store_write_commit(call->conn, &call->err)) < 0)
 		return rc;
 
-	call->user.id = u.id;
-	call->user.email = u.email;
-	call->user.name = u.name;
-	call->user.role_name = u.role;
-	call->user.org_id = u.org_id;
-	call->user.language = u.language;
-	char *teams = NULL;
-	store_user_teams(call->conn, u.id, call->arena, &teams, NULL);
-	call->user.teams = teams;
+	if ((rc = api_load_user(call, u.id)) < 0)
+		return rc;
 
 	char *cookie = arena_printf(call->arena,
 				    "sb_session=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%d",

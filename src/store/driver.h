@@ -105,6 +105,13 @@ const char *db_text(struct store_conn *c, struct db_stmt *s, int col);
 /* A copy of column COL in arena A, or NULL when the column is NULL. */
 char *db_text_dup(struct store_conn *c, struct db_stmt *s, int col, struct arena *a);
 
+/*
+ * Makes room for one more element in a list of *N elements of SIZE bytes
+ * that lives in arena A: grows *LIST (doubling *CAP, copying) when full.
+ * Returns the slot for element *N, or NULL when out of memory.
+ */
+void *db_list_slot(struct arena *a, void **list, size_t n, size_t *cap, size_t size);
+
 /* Runs statement S (already bound) to completion, expecting no rows. */
 int db_exec_stmt(struct store_conn *c, struct db_stmt *s, struct sb_error *err);
 

@@ -66,17 +66,9 @@ int store_attachments_list(struct store_conn *c, int64_t ticket_id, struct arena
 	size_t n = 0, cap = 0;
 	struct store_attachment *list = NULL;
 	while ((rc = db_step(c, s, err)) == DB_ROW) {
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 8;
-			struct store_attachment *more = arena_alloc(a, ncap * sizeof(*more));
-			if (!more) {
-				c->driver->reset(s);
-				return sb_error_set(err, SB_ENOMEM, "out of memory");
-			}
-			if (n)
-				memcpy(more, list, n * sizeof(*more));
-			list = more;
-			cap = ncap;
+		if (!db_list_slot(a, (void **)&list, n, &cap, sizeof(*list))) {
+			c->driver->reset(s);
+			return sb_error_set(err, SB_ENOMEM, "out of memory");
 		}
 		read_attachment(c, s, a, &list[n++]);
 	}
@@ -165,17 +157,9 @@ static int ids(struct store_conn *c, enum stmt_id id, int64_t key, struct arena 
 	size_t n = 0, cap = 0;
 	int64_t *list = NULL;
 	while ((rc = db_step(c, s, err)) == DB_ROW) {
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 16;
-			int64_t *more = arena_alloc(a, ncap * sizeof(*more));
-			if (!more) {
-				c->driver->reset(s);
-				return sb_error_set(err, SB_ENOMEM, "out of memory");
-			}
-			if (n)
-				memcpy(more, list, n * sizeof(*more));
-			list = more;
-			cap = ncap;
+		if (!db_list_slot(a, (void **)&list, n, &cap, sizeof(*list))) {
+			c->driver->reset(s);
+			return sb_error_set(err, SB_ENOMEM, "out of memory");
 		}
 		list[n++] = db_int(c, s, 0);
 	}

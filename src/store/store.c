@@ -192,6 +192,21 @@ int db_stmt(struct store_conn *c, enum stmt_id id, struct db_stmt **out, struct 
 	return 0;
 }
 
+void *db_list_slot(struct arena *a, void **list, size_t n, size_t *cap, size_t size)
+{
+	if (n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 16;
+		char *more = arena_alloc(a, ncap * size);
+		if (!more)
+			return NULL;
+		if (n)
+			memcpy(more, *list, n * size);
+		*list = more;
+		*cap = ncap;
+	}
+	return (char *)*list + n * size;
+}
+
 bool store_in_write(const struct store_conn *c)
 {
 	return c->in_write;

@@ -39,25 +39,17 @@ int store_request_types_list(struct store_conn *c, struct arena *a,
 	int rc = db_stmt(c, STMT_REQUEST_TYPES_LIST, &s, err);
 	if (rc < 0)
 		return rc;
-	size_t n = 0, cap = 32;
-	struct store_request_type *types = arena_alloc(a, cap * sizeof(*types));
-	while (types && (rc = db_step(c, s, err)) == DB_ROW) {
-		if (n == cap) {
-			struct store_request_type *more = arena_alloc(a, 2 * cap * sizeof(*more));
-			if (!more) {
-				types = NULL;
-				break;
-			}
-			memcpy(more, types, n * sizeof(*more));
-			types = more;
-			cap *= 2;
+	size_t n = 0, cap = 0;
+	struct store_request_type *list = NULL;
+	while ((rc = db_step(c, s, err)) == DB_ROW) {
+		if (!db_list_slot(a, (void **)&list, n, &cap, sizeof(*list))) {
+			c->driver->reset(s);
+			return sb_error_set(err, SB_ENOMEM, "out of memory");
 		}
-		read_request_type(c, s, a, &types[n++]);
+		read_request_type(c, s, a, &list[n++]);
 	}
 	c->driver->reset(s);
-	if (!types)
-		return sb_error_set(err, SB_ENOMEM, "out of memory");
-	*types_out = types;
+	*types_out = list;
 	*n_out = n;
 	return rc < 0 ? rc : 0;
 }
@@ -200,20 +192,14 @@ static int read_objects(struct store_conn *c, struct store_ticket *t, struct are
 	db_bind_int(c, s, 1, t->id);
 	size_t cap = 0;
 	while ((rc = db_step(c, s, err)) == DB_ROW) {
-		if (t->n_object_ids == cap) {
-			size_t ncap = cap ? cap * 2 : 8;
-			struct store_object_id *more = arena_alloc(a, ncap * sizeof(*more));
-			if (!more) {
-				c->driver->reset(s);
-				return sb_error_set(err, SB_ENOMEM, "out of memory");
-			}
-			if (cap)
-				memcpy(more, t->object_ids, cap * sizeof(*more));
-			t->object_ids = more;
-			cap = ncap;
+		struct store_object_id *o =
+			db_list_slot(a, (void **)&t->object_ids, t->n_object_ids, &cap, sizeof(*o));
+		if (!o) {
+			c->driver->reset(s);
+			return sb_error_set(err, SB_ENOMEM, "out of memory");
 		}
-		t->object_ids[t->n_object_ids].type = db_text_dup(c, s, 0, a);
-		t->object_ids[t->n_object_ids].value = db_text_dup(c, s, 1, a);
+		o->type = db_text_dup(c, s, 0, a);
+		o->value = db_text_dup(c, s, 1, a);
 		t->n_object_ids++;
 	}
 	c->driver->reset(s);
@@ -437,17 +423,9 @@ int store_comments_list(struct store_conn *c, int64_t ticket_id, bool with_notes
 	size_t n = 0, cap = 0;
 	struct store_comment *list = NULL;
 	while ((rc = db_step(c, s, err)) == DB_ROW) {
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 16;
-			struct store_comment *more = arena_alloc(a, ncap * sizeof(*more));
-			if (!more) {
-				c->driver->reset(s);
-				return sb_error_set(err, SB_ENOMEM, "out of memory");
-			}
-			if (n)
-				memcpy(more, list, n * sizeof(*more));
-			list = more;
-			cap = ncap;
+		if (!db_list_slot(a, (void **)&list, n, &cap, sizeof(*list))) {
+			c->driver->reset(s);
+			return sb_error_set(err, SB_ENOMEM, "out of memory");
 		}
 		struct store_comment *cm = &list[n++];
 		cm->id = db_int(c, s, 0);
@@ -492,17 +470,9 @@ int store_history_list(struct store_conn *c, int64_t ticket_id, struct arena *a,
 	size_t n = 0, cap = 0;
 	struct store_history *list = NULL;
 	while ((rc = db_step(c, s, err)) == DB_ROW) {
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 16;
-			struct store_history *more = arena_alloc(a, ncap * sizeof(*more));
-			if (!more) {
-				c->driver->reset(s);
-				return sb_error_set(err, SB_ENOMEM, "out of memory");
-			}
-			if (n)
-				memcpy(more, list, n * sizeof(*more));
-			list = more;
-			cap = ncap;
+		if (!db_list_slot(a, (void **)&list, n, &cap, sizeof(*list))) {
+			c->driver->reset(s);
+			return sb_error_set(err, SB_ENOMEM, "out of memory");
 		}
 		struct store_history *h = &list[n++];
 		h->id = db_int(c, s, 0);
