@@ -109,7 +109,7 @@ int api_engineering_link(struct api_call *call)
 	return api_json(call, 201, issue_json(call, &e));
 }
 
-/* PATCH /engineering-issues/{id} {"fixed": true, "url", "title"} */
+/* PATCH /engineering-issues/{id} {"fixed": true}: marking fixed is the one change. */
 int api_engineering_update(struct api_call *call)
 {
 	int64_t id;

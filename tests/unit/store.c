@@ -424,3 +424,63 @@ Test(store, request_types_are_seeded_and_editable)
 	cr_assert_str_eq(t.name_en, "UI and API bugs");
 	cr_assert_eq(store_request_type_get(conn, "nope", arena, &t, NULL), -SB_ENOTFOUND);
 }
+
+/* ---- group commit ------------------------------------------------------- */
+
+struct writer_arg {
+	int index;
+	int rc;
+};
+
+static void *concurrent_writer(void *p)
+{
+	struct writer_arg *w = p;
+	struct store_conn *mine;
+	char email[64];
+	struct sb_error err = {0};
+	snprintf(email, sizeof(email), "w%d@x.co", w->index);
+	/* Every fifth writer inserts a duplicate and must fail alone. */
+	struct store_user u = {.email = w->index % 5 == 4 ? "dup@x.co" : email,
+			       .name = "N",
+			       .role = "agent",
+			       .created_at = 1};
+	w->rc = store_conn(store, &mine, &err);
+	if (w->rc == 0)
+		w->rc = store_write_begin(mine, &err);
+	if (w->rc == 0) {
+		w->rc = store_user_insert(mine, &u, NULL, &err);
+		if (w->rc == 0)
+			w->rc = store_write_commit(mine, &err);
+		else
+			store_write_rollback(mine);
+	}
+	return NULL;
+}
+
+Test(store, concurrent_writes_share_commits_and_fail_alone)
+{
+	add_user("dup@x.co", "agent", 0);
+	enum { N = 40 };
+	pthread_t threads[N];
+	struct writer_arg args[N];
+	for (int i = 0; i < N; i++) {
+		args[i] = (struct writer_arg){.index = i};
+		pthread_create(&threads[i], NULL, concurrent_writer, &args[i]);
+	}
+	for (int i = 0; i < N; i++)
+		pthread_join(threads[i], NULL);
+	for (int i = 0; i < N; i++) {
+		char email[64];
+		struct store_user u;
+		snprintf(email, sizeof(email), "w%d@x.co", i);
+		if (i % 5 == 4) {
+			cr_assert_eq(args[i].rc, -SB_ECONFLICT, "writer %d", i);
+		} else {
+			cr_assert_eq(args[i].rc, 0, "writer %d", i);
+			/* Committed and visible to another connection once commit returned. */
+			cr_assert_eq(store_user_get_by_email(conn, email, arena, &u, NULL), 0, "%s",
+				     email);
+		}
+	}
+	cr_assert_not(store_in_write(conn));
+}
