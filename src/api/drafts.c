@@ -105,6 +105,15 @@ int api_drafts_list(struct api_call *call)
 	return api_json(call, 200, json_pack("{s:o}", "items", items));
 }
 
+/* A filed draft is a ticket now: it is neither edited, returned nor filed again. */
+static int unfiled(struct api_call *call, const struct store_draft *d)
+{
+	if (strcmp(d->state, "filed") == 0)
+		return api_fail(call, SB_ECONFLICT, "the draft was filed as ticket %lld",
+				(long long)d->ticket_id);
+	return 0;
+}
+
 /* PATCH replaces the draft's fields; a returned draft becomes a draft again. */
 int api_drafts_update(struct api_call *call)
 {
@@ -113,9 +122,8 @@ int api_drafts_update(struct api_call *call)
 	int rc = load(call, &d, &spoc);
 	if (rc < 0)
 		return rc;
-	if (strcmp(d.state, "filed") == 0)
-		return api_fail(call, SB_ECONFLICT, "the draft was filed as ticket %lld",
-				(long long)d.ticket_id);
+	if ((rc = unfiled(call, &d)) < 0)
+		return rc;
 	if (!(d.fields = fields_text(call)))
 		return api_fail(call, SB_EINVAL, "the draft is larger than %d bytes",
 				DRAFT_MAX_JSON);
@@ -150,9 +158,8 @@ int api_drafts_return(struct api_call *call)
 		api_field_error(call, "comment", "required: tell the author what to change");
 	if (call->nfields)
 		return -SB_EINVAL;
-	if (strcmp(d.state, "filed") == 0)
-		return api_fail(call, SB_ECONFLICT, "the draft was filed as ticket %lld",
-				(long long)d.ticket_id);
+	if ((rc = unfiled(call, &d)) < 0)
+		return rc;
 	d.state = "returned";
 	d.return_comment = comment;
 	d.updated_at = call->now;
@@ -180,9 +187,8 @@ int api_drafts_file(struct api_call *call)
 		return rc;
 	if (!spoc)
 		return refuse_non_spoc(call);
-	if (strcmp(d.state, "filed") == 0)
-		return api_fail(call, SB_ECONFLICT, "the draft was already filed as ticket %lld",
-				(long long)d.ticket_id);
+	if ((rc = unfiled(call, &d)) < 0)
+		return rc;
 	if (json_object_size(call->body) > 0) {
 		if (!(d.fields = fields_text(call)))
 			return api_fail(call, SB_EINVAL, "the draft is larger than %d bytes",

@@ -44,7 +44,7 @@ void api_free(struct api *api)
 
 /*
  * Whether PATH matches PATTERN; a "{name}" segment matches one non-empty
- * segment, returned in *param (in A).
+ * segment, returned in *param (in A) when A is not NULL.
  */
 static bool match(const char *pattern, const char *path, struct arena *a, const char **param)
 {
@@ -54,7 +54,8 @@ static bool match(const char *pattern, const char *path, struct arena *a, const 
 			size_t n = strcspn(path, "/");
 			if (!close || n == 0)
 				return false;
-			*param = arena_strndup(a, path, n);
+			if (a)
+				*param = arena_strndup(a, path, n);
 			pattern = close + 1;
 			path += n;
 			continue;
@@ -89,7 +90,7 @@ static const char *allowed_methods(const char *path, struct arena *a)
 	char *list = arena_strdup(a, "");
 	for (size_t i = 0; list && i < api_routes_count; i++) {
 		const char *p = NULL;
-		if (match(api_routes[i].pattern, path, a, &p))
+		if (match(api_routes[i].pattern, path, NULL, &p))
 			list = arena_printf(a, "%s%s%s", list, *list ? ", " : "",
 					    api_routes[i].method);
 	}
@@ -99,12 +100,10 @@ static const char *allowed_methods(const char *path, struct arena *a)
 size_t api_body_limit(const char *method, const char *path, void *ctx)
 {
 	(void)ctx;
-	/* No arena yet: match against a scratch one. */
-	struct arena *a = arena_new();
+	/* Called before the request has an arena: match without keeping the parameter. */
 	const char *param = NULL;
 	bool known;
-	const struct api_route *r = a ? find_route(method, path, a, &param, &known) : NULL;
-	arena_free(a);
+	const struct api_route *r = find_route(method, path, NULL, &param, &known);
 	return r && r->max_body ? r->max_body : DEFAULT_MAX_BODY;
 }
 

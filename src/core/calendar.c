@@ -86,11 +86,6 @@ void calendar_free(struct calendar *cal)
 	free(cal);
 }
 
-const struct tz_zone *calendar_zone(const struct calendar *cal)
-{
-	return cal->zone;
-}
-
 struct span {
 	int64_t start, end;
 };

@@ -62,7 +62,4 @@ int calendar_is_working(struct calendar *cal, int64_t t, int *working_out, struc
 int calendar_working_between(struct calendar *cal, int64_t a, int64_t b, int64_t *out,
 			     struct sb_error *err);
 
-/* The calendar's zone (borrowed). */
-const struct tz_zone *calendar_zone(const struct calendar *cal);
-
 #endif

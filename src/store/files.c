@@ -175,12 +175,6 @@ int store_engineering_linked_tickets(struct store_conn *c, int64_t issue_id, str
 	return ids(c, STMT_ENG_LINKED_TICKETS, issue_id, a, ids_out, n_out, err);
 }
 
-int store_engineering_ticket_issues(struct store_conn *c, int64_t ticket_id, struct arena *a,
-				    int64_t **ids_out, size_t *n_out, struct sb_error *err)
-{
-	return ids(c, STMT_ENG_TICKET_ISSUES, ticket_id, a, ids_out, n_out, err);
-}
-
 /* ---- drafts and followers ----------------------------------------------- */
 
 static void read_draft(struct store_conn *c, struct db_stmt *s, struct arena *a,
@@ -281,10 +275,4 @@ int store_follower_add(struct store_conn *c, int64_t ticket_id, int64_t user_id,
 	db_bind_int(c, s, 1, ticket_id);
 	db_bind_int(c, s, 2, user_id);
 	return db_exec_stmt(c, s, err);
-}
-
-int store_followers(struct store_conn *c, int64_t ticket_id, struct arena *a, int64_t **ids_out,
-		    size_t *n_out, struct sb_error *err)
-{
-	return ids(c, STMT_FOLLOWERS, ticket_id, a, ids_out, n_out, err);
 }

@@ -117,8 +117,6 @@
 	X(ENG_LINKED_TICKETS,                                                                      \
 	  "SELECT ticket_id FROM ticket_engineering_links WHERE issue_id = $1 "                    \
 	  "ORDER BY ticket_id")                                                                    \
-	X(ENG_TICKET_ISSUES, "SELECT issue_id FROM ticket_engineering_links WHERE ticket_id = $1 " \
-			     "ORDER BY issue_id")                                                  \
 	X(DRAFT_INSERT, "INSERT INTO drafts (org_id, author_id, fields, created_at, updated_at) "  \
 			"VALUES ($1, $2, $3, $4, $4)")                                             \
 	X(DRAFT_GET, "SELECT id, org_id, author_id, fields, state, return_comment, ticket_id, "    \
@@ -131,11 +129,9 @@
 	  "($2 = 0 OR author_id = $2) AND state <> 'filed' ORDER BY id DESC LIMIT 200")            \
 	X(FOLLOWER_ADD, "INSERT INTO ticket_followers (ticket_id, user_id) VALUES ($1, $2) "       \
 			"ON CONFLICT DO NOTHING")                                                  \
-	X(FOLLOWERS, "SELECT user_id FROM ticket_followers WHERE ticket_id = $1 ORDER BY user_id") \
 	X(SAVEPOINT, "SAVEPOINT request")                                                          \
 	X(RELEASE, "RELEASE request")                                                              \
 	X(ROLLBACK_TO, "ROLLBACK TO request")                                                      \
-	X(BEGIN_READ, "BEGIN")                                                                     \
 	X(BEGIN_WRITE, "BEGIN IMMEDIATE")                                                          \
 	X(COMMIT, "COMMIT")                                                                        \
 	X(ROLLBACK, "ROLLBACK")                                                                    \

@@ -373,16 +373,6 @@ void store_write_rollback(struct store_conn *c)
 	pthread_mutex_unlock(&s->writer);
 }
 
-int store_read_begin(struct store_conn *c, struct sb_error *err)
-{
-	return run(c, STMT_BEGIN_READ, err);
-}
-
-void store_read_end(struct store_conn *c)
-{
-	run(c, STMT_COMMIT, NULL);
-}
-
 /* ---- migrations --------------------------------------------------------- */
 
 int store_schema_version(void)

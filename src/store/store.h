@@ -64,10 +64,6 @@ void store_write_rollback(struct store_conn *c);
 /* Whether C is inside a write (between begin and commit or rollback). */
 bool store_in_write(const struct store_conn *c);
 
-/* A read transaction: a consistent snapshot across several queries. */
-int store_read_begin(struct store_conn *c, struct sb_error *err);
-void store_read_end(struct store_conn *c);
-
 /*
  * Writes the built-in reference data: the five teams (names refreshed on
  * every run) and the default request types (only those missing, so that
@@ -315,11 +311,9 @@ int store_engineering_issue_set_fixed(struct store_conn *c, int64_t id, int64_t 
 /* Links a ticket to an issue (again: no change). */
 int store_engineering_link(struct store_conn *c, int64_t ticket_id, int64_t issue_id, int64_t now,
 			   struct sb_error *err);
-/* Ids of the tickets linked to an issue, or of the issues linked to a ticket, in A. */
+/* Ids of the tickets linked to an issue, in A. */
 int store_engineering_linked_tickets(struct store_conn *c, int64_t issue_id, struct arena *a,
 				     int64_t **ids_out, size_t *n_out, struct sb_error *err);
-int store_engineering_ticket_issues(struct store_conn *c, int64_t ticket_id, struct arena *a,
-				    int64_t **ids_out, size_t *n_out, struct sb_error *err);
 
 /* ---- drafts and followers ------------------------------------------------ */
 
@@ -346,8 +340,6 @@ int store_drafts_list(struct store_conn *c, int64_t org_id, int64_t author_id, s
 
 int store_follower_add(struct store_conn *c, int64_t ticket_id, int64_t user_id,
 		       struct sb_error *err);
-int store_followers(struct store_conn *c, int64_t ticket_id, struct arena *a, int64_t **ids_out,
-		    size_t *n_out, struct sb_error *err);
 
 /* ---- comments, history, outbox ------------------------------------------ */
 
