@@ -1,9 +1,10 @@
 # The usual verbs over Meson + Ninja. `make check` is what CI runs.
-#   make         build into build/ (the binary is build/switchboard)
+#   make         build into build/ (the binary is build/switchboard, the web
+#                app build/web)
 #   make run     build and start Switchboard on ./var (demo data the first time)
 #   make check   unit tests (plain and under ASan+UBSan), command-line tests,
-#                the API suite against a real server, fuzz targets over their
-#                seed corpora
+#                the API suite against a real server, the browser suite in
+#                Chromium, fuzz targets over their seed corpora
 #   make fuzz    run every fuzz target for FUZZ_SECONDS each
 #   make bench   the benchmarks (figures go in bench/RESULTS.md)
 #   make format  clang-format the C sources
@@ -16,12 +17,24 @@ FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := hours rfc3339 holidays tzif posix_tz sla multipart request_rules ticket
 SANITIZE_FLAGS := -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-.PHONY: all bootstrap run check check-unit check-api check-asan check-cli check-fuzz fuzz bench \
-	format clean
+WEB_SOURCES := $(shell find web -type f -not -path '*/node_modules/*' 2>/dev/null)
 
-all: bootstrap
+.PHONY: all bootstrap run check check-unit check-api check-browser check-asan check-cli \
+	check-fuzz fuzz bench format clean web
+
+all: bootstrap web
 	@test -f $(BUILD)/build.ninja || meson setup $(BUILD)
 	ninja -C $(BUILD)
+
+# npm packages exactly as the lockfile says; reinstalled when it changes.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+web: $(BUILD)/web/index.html
+
+$(BUILD)/web/index.html: node_modules/.package-lock.json $(WEB_SOURCES)
+	npm run --silent build:web
 
 bootstrap:
 	@scripts/bootstrap
@@ -29,7 +42,7 @@ bootstrap:
 run: all
 	@scripts/run
 
-check: all check-unit check-cli check-api check-asan check-fuzz
+check: all check-unit check-cli check-api check-browser check-asan check-fuzz
 	@echo "make check: all passed"
 
 check-unit:
@@ -41,6 +54,9 @@ check-cli:
 
 check-api:
 	SWITCHBOARD_BIN=$(BUILD)/switchboard node --test tests/api/
+
+check-browser: all
+	SWITCHBOARD_BIN=$(BUILD)/switchboard node --test --test-concurrency=1 tests/browser/
 
 check-asan: bootstrap
 	@test -f $(ASAN)/build.ninja || meson setup $(ASAN) -Db_sanitize=address,undefined \

@@ -14,13 +14,54 @@
 #include "api/api.h"
 #include "cli.h"
 #include "core/calendar.h"
+#include "http/static.h"
 
 static const char help[] =
-	"usage: switchboard serve [--data DIR] [--listen HOST:PORT] [--threads N]\n"
+	"usage: switchboard serve [--data DIR] [--listen HOST:PORT] [--threads N] [--web DIR]\n"
 	"\n"
 	"Serves the API and the web app from data directory DIR (default ./var),\n"
 	"migrating its database first. --listen defaults to 127.0.0.1:8080;\n"
-	"--threads to 16 per CPU (at most 64). Stops cleanly on SIGTERM or SIGINT.\n";
+	"--threads to 16 per CPU (at most 64); --web to the directory \"web\" beside\n"
+	"the binary (where `make` builds the web app). Stops cleanly on SIGTERM or\n"
+	"SIGINT.\n";
+
+/* What the server's one handler needs: the API, and the web app's files
+ * (NULL when there are none: the API alone is served). */
+struct serve_ctx {
+	struct api *api;
+	struct http_static *web;
+};
+
+/* /api/ and /healthz are the API's; any other GET is the web app's, and what
+ * it does not have goes to the API, which answers the JSON 404. */
+static void serve_handle(struct http_request *req, struct http_response *res, void *ctx)
+{
+	struct serve_ctx *s = ctx;
+	if (s->web && strncmp(req->path, "/api/", 5) != 0 && strcmp(req->path, "/healthz") != 0 &&
+	    http_static_serve(s->web, req, res))
+		return;
+	api_handle(req, res, s->api);
+}
+
+static size_t serve_body_limit(const char *method, const char *path, void *ctx)
+{
+	return api_body_limit(method, path, ((struct serve_ctx *)ctx)->api);
+}
+
+/* "web" beside the running binary: build/web for build/switchboard. */
+static char *default_web_dir(void)
+{
+	static char dir[4096];
+	ssize_t n = readlink("/proc/self/exe", dir, sizeof(dir) - 5);
+	if (n <= 0)
+		return NULL;
+	dir[n] = '\0';
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		return NULL;
+	strcpy(slash + 1, "web");
+	return dir;
+}
 
 /*
  * Handlers block on the database, and durable writes are committed in
@@ -75,10 +116,12 @@ out:
 int cli_serve(int argc, char **argv)
 {
 	static const char prog[] = "switchboard serve";
-	const char *data = NULL, *listen = NULL, *threads_s = NULL;
-	const struct cli_flag flags[] = {
-		{"--data", &data}, {"--listen", &listen}, {"--threads", &threads_s}};
-	int rc = cli_parse_flags(prog, argc, argv, flags, 3, help);
+	const char *data = NULL, *listen = NULL, *threads_s = NULL, *web = NULL;
+	const struct cli_flag flags[] = {{"--data", &data},
+					 {"--listen", &listen},
+					 {"--threads", &threads_s},
+					 {"--web", &web}};
+	int rc = cli_parse_flags(prog, argc, argv, flags, 4, help);
 	if (rc != 0)
 		return rc < 0 ? CLI_EXIT_OK : rc;
 	unsigned threads = default_threads();
@@ -105,16 +148,30 @@ int cli_serve(int argc, char **argv)
 	struct calendar *cal = NULL;
 	struct api *api = NULL;
 	struct http_server *server = NULL;
+	struct serve_ctx ctx = {0};
 	if (cli_load_calendar(store, &cal, &err) < 0 || api_new(store, cal, &api, &err) < 0) {
 		fprintf(stderr, "%s: %s\n", prog, err.message);
 		rc = CLI_EXIT_FAILURE;
 		goto out;
 	}
+	ctx.api = api;
+	/* An explicit --web must load; the default may be absent (a server
+	 * built without the web app still serves the API). */
+	const char *web_dir = web ? web : default_web_dir();
+	if (web_dir && (rc = http_static_load(web_dir, &ctx.web, &err)) < 0) {
+		if (web) {
+			fprintf(stderr, "%s: --web: %s\n", prog, err.message);
+			rc = CLI_EXIT_USAGE;
+			goto out;
+		}
+		fprintf(stderr, "%s: no web app (%s); serving the API only\n", prog, err.message);
+		err = (struct sb_error){0};
+	}
 	struct http_server_config config = {.listen = listen ? listen : "127.0.0.1:8080",
 					    .threads = threads,
-					    .handler = api_handle,
-					    .body_limit = api_body_limit,
-					    .ctx = api};
+					    .handler = serve_handle,
+					    .body_limit = serve_body_limit,
+					    .ctx = &ctx};
 	if ((rc = http_server_start(&config, &server, &err)) < 0) {
 		fprintf(stderr, "%s: %s\n", prog, err.message);
 		rc = rc == -SB_EINVAL ? CLI_EXIT_USAGE : CLI_EXIT_FAILURE;
@@ -132,6 +189,7 @@ int cli_serve(int argc, char **argv)
 	http_server_stop(server);
 	rc = CLI_EXIT_OK;
 out:
+	http_static_free(ctx.web);
 	api_free(api);
 	calendar_free(cal);
 	store_close(store);

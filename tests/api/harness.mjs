@@ -16,7 +16,9 @@ export async function startServer() {
   const cli = (...args) => execFileSync(BIN, [...args, '--data', data], { encoding: 'utf8' });
   cli('user', 'add', '--email', 'admin@test.example', '--name', 'Admin', '--role', 'admin', '--password', PASSWORD);
   const adminToken = cli('token', 'create', '--email', 'admin@test.example').trim().split('\n').pop();
-  const proc = spawn(BIN, ['serve', '--data', data, '--listen', '127.0.0.1:0', '--threads', '4'], {
+  // The web app is the one beside the binary, or $SWITCHBOARD_WEB.
+  const web = process.env.SWITCHBOARD_WEB ? ['--web', process.env.SWITCHBOARD_WEB] : [];
+  const proc = spawn(BIN, ['serve', '--data', data, '--listen', '127.0.0.1:0', '--threads', '4', ...web], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   // The server's stderr is echoed and kept, to look for sanitizer reports.
