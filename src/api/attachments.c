@@ -154,6 +154,7 @@ int api_attachments_create(struct api_call *call)
 		json_decref(items);
 		return rc;
 	}
+	api_event_queue(call, &t, API_EVENT_ATTACHMENT, false);
 	return api_json(call, 201, json_pack("{s:o}", "items", items));
 }
 

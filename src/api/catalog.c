@@ -1,7 +1,7 @@
 /*
  * Teams and request types: what the support form offers. Everyone signed
- * in reads them; admins edit request types (names, hints, team, field
- * rules), which the store keeps and ticket creation reads.
+ * in reads them; admins rename teams and edit request types (names, hints,
+ * team, field rules), which the store keeps and ticket creation reads.
  */
 #include <string.h>
 
@@ -9,16 +9,70 @@
 #include "core/request_types.h"
 #include "core/teams.h"
 
+static json_t *team_json(const struct store_team *t)
+{
+	return json_pack("{s:s, s:s, s:s}", "key", t->key, "name_en", t->name_en, "name_es",
+			 t->name_es);
+}
+
+/* The teams in the catalog's order, with the names as stored (an admin may rename them). */
 int api_teams_list(struct api_call *call)
 {
-	size_t n;
+	size_t n, nstored;
 	const struct team *teams = teams_all(&n);
+	struct store_team *stored;
+	int rc = store_teams_list(call->conn, call->arena, &stored, &nstored, &call->err);
+	if (rc < 0)
+		return rc;
 	json_t *items = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(items,
-				      json_pack("{s:s, s:s, s:s}", "key", teams[i].key, "name_en",
-						teams[i].name_en, "name_es", teams[i].name_es));
+	for (size_t i = 0; i < n; i++) {
+		struct store_team t = {teams[i].key, teams[i].name_en, teams[i].name_es};
+		for (size_t j = 0; j < nstored; j++)
+			if (strcmp(stored[j].key, t.key) == 0)
+				t = stored[j];
+		json_array_append_new(items, team_json(&t));
+	}
 	return api_json(call, 200, json_pack("{s:o}", "items", items));
+}
+
+/* PATCH /teams/{key}: name_en, name_es. The key never changes. */
+int api_teams_update(struct api_call *call)
+{
+	if (!team_find(call->param))
+		return api_fail(call, SB_ENOTFOUND, "no such team");
+	struct store_team *stored, t = {0};
+	size_t n;
+	int rc = store_teams_list(call->conn, call->arena, &stored, &n, &call->err);
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(stored[i].key, call->param) == 0)
+			t = stored[i];
+	if (!t.key)
+		return api_fail(call, SB_ENOTFOUND, "no such team");
+	struct sb_error e;
+	const char *names[] = {"name_en", "name_es"};
+	const char **slots[] = {&t.name_en, &t.name_es};
+	bool changed = false;
+	for (int i = 0; i < 2; i++) {
+		const char *v = api_body_string(call, names[i]);
+		if (!v)
+			continue;
+		if (account_name_check(v, &e) < 0)
+			api_field_error(call, names[i], "%s", e.message);
+		*slots[i] = v;
+		changed = true;
+	}
+	if (call->nfields)
+		return -SB_EINVAL;
+	/* Nothing sent: the seed may keep refreshing the built-in names. */
+	if (!changed)
+		return api_json(call, 200, team_json(&t));
+	if ((rc = store_write_begin(call->conn, &call->err)) < 0 ||
+	    (rc = store_team_update(call->conn, &t, call->now, &call->err)) < 0 ||
+	    (rc = store_write_commit(call->conn, &call->err)) < 0)
+		return rc;
+	return api_json(call, 200, team_json(&t));
 }
 
 static json_t *type_json(const struct store_request_type *t)

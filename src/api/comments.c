@@ -64,8 +64,10 @@ int api_comments_create(struct api_call *call)
 	if (public_staff && !t.first_response_at) {
 		t.first_response_at = call->now;
 		t.response_clock_seconds = call->now - t.created_at;
-		if ((rc = calendar_working_between(call->api->calendar, t.created_at, call->now,
-						   &t.response_business_seconds, &call->err)) < 0)
+		rc = calendar_working_between(api_calendar_acquire(call->api), t.created_at,
+					      call->now, &t.response_business_seconds, &call->err);
+		api_calendar_release(call->api);
+		if (rc < 0)
 			return rc;
 	}
 
@@ -91,6 +93,8 @@ int api_comments_create(struct api_call *call)
 		return rc;
 	if ((rc = store_write_commit(call->conn, &call->err)) < 0)
 		return rc;
+	/* A note is staff's alone; whatever else it changed goes with it (nothing, today). */
+	api_event_queue(call, &t, API_EVENT_COMMENT, kind == LIFECYCLE_COMMENT_NOTE);
 	c.id = cid;
 	return api_json(call, 201, comment_json(&c));
 }

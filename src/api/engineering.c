@@ -106,6 +106,8 @@ int api_engineering_link(struct api_call *call)
 		return rc;
 	if ((rc = store_write_commit(call->conn, &call->err)) < 0)
 		return rc;
+	if (t.status != old.status)
+		api_event_queue(call, &t, API_EVENT_UPDATED, false);
 	return api_json(call, 201, issue_json(call, &e));
 }
 
@@ -148,6 +150,8 @@ int api_engineering_update(struct api_call *call)
 		    (rc = store_outbox_insert(call->conn, "ticket_resolved", t.id, t.requester_id,
 					      e.key, call->now, &call->err)) < 0)
 			return rc;
+		/* Published only once the whole fix has committed (the dispatcher). */
+		api_event_queue(call, &t, API_EVENT_UPDATED, false);
 	}
 	if ((rc = store_write_commit(call->conn, &call->err)) < 0)
 		return rc;

@@ -13,15 +13,34 @@
 #define SB_API_INTERNAL_H
 
 #include <jansson.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "api/api.h"
 #include "core/account.h"
 
+struct api_events;       /* events.c */
+struct api_queued_event; /* events.c */
+
 struct api {
 	struct store *store;
+	/*
+	 * The business calendar in force: serve's until an admin saves new
+	 * calendar settings, then one the API built (OWN, freed by the API).
+	 * Requests hold CALENDAR_LOCK for reading while they compute with it
+	 * (api_calendar_acquire/release); a swap takes it for writing, so the
+	 * calendar it retires is in no one's hands and is freed at once: at
+	 * most two calendars exist, however often the settings change.
+	 */
+	pthread_rwlock_t calendar_lock;
 	struct calendar *calendar;
+	struct calendar *own;
+	/* One settings change at a time, so memory ends as the store does. */
+	pthread_mutex_t settings_lock;
+	atomic_int warn_percent;   /* sla.warn_percent, for sla_warn_at */
+	struct api_events *events; /* live events (events.c) */
 };
 
 /* Who is calling. */
@@ -34,6 +53,7 @@ struct api_user {
 	int64_t org_id;    /* contacts */
 	const char *teams; /* staff: comma-separated team keys */
 	const char *language;
+	bool disabled;
 };
 
 struct api_field_error {
@@ -50,12 +70,17 @@ struct api_call {
 	struct api_user user; /* id 0 on public routes */
 	const char *param;    /* the {id} or {key} of the path, when the route has one */
 	json_t *body;         /* the parsed JSON object, on JSON_BODY routes */
+	const char *csrf;     /* the session's CSRF token, when authenticated by cookie */
 	int64_t now;
 	struct sb_error err;
 	int status;       /* a status other than the code's (412, 401...) */
 	const char *code; /* its error code string */
 	struct api_field_error *fields;
 	size_t nfields, capfields;
+	/* The credential that authenticated the call: a token's or session's hash. */
+	bool auth_by_token;
+	unsigned char auth_hash[STORE_TOKEN_HASH_LEN];
+	struct api_queued_event *events; /* published if the handler succeeds */
 };
 
 typedef int (*api_handler_fn)(struct api_call *call);
@@ -139,6 +164,15 @@ json_t *api_id(int64_t id);
 
 /* ---- helpers ------------------------------------------------------------ */
 
+/* A whole decimal number (optional '-', no spaces, no overflow). */
+bool api_parse_int(const char *s, int64_t *out);
+
+/*
+ * The limit (1..STORE_LIST_MAX, default STORE_LIST_MAX) and offset (default
+ * 0) query parameters of a list; field errors and -SB_EINVAL when bad.
+ */
+int api_query_page(struct api_call *call, int *limit_out, int64_t *offset_out);
+
 /* The path parameter as a positive id; 404 when it is not one. */
 int api_param_id(struct api_call *call, int64_t *id_out);
 
@@ -150,8 +184,21 @@ int api_load_user(struct api_call *call, int64_t id);
 /* The caller as the API shows a user. */
 json_t *api_user_json(const struct api_user *u);
 
-/* A ticket as the API shows it. */
-json_t *api_ticket_json(const struct store_ticket *t);
+/* A ticket as the API shows it (sla_warn_at computed on API's calendar). */
+json_t *api_ticket_json(struct api *api, const struct store_ticket *t);
+
+/*
+ * The calendar in force, read-locked: call api_calendar_release() as soon
+ * as the computation is done, and take no other lock in between.
+ */
+struct calendar *api_calendar_acquire(struct api *api);
+void api_calendar_release(struct api *api);
+
+/* Puts CAL in force; the API owns it from now on. */
+void api_calendar_replace(struct api *api, struct calendar *cal);
+
+/* Loads the settings the API keeps in memory (sla.warn_percent); api_new() calls it. */
+int api_settings_load(struct api *api, struct sb_error *err);
 
 /* Loads ticket ID if the caller may see it (else 404), in the call's arena. */
 int api_ticket_load(struct api_call *call, int64_t id, struct store_ticket *t);
@@ -179,6 +226,32 @@ int api_ticket_save(struct api_call *call, const struct store_ticket *old, struc
  */
 int api_ticket_file(struct api_call *call, struct store_draft *draft);
 
+/* ---- live events (events.c) --------------------------------------------- */
+
+/* The hub of live events; api_new() makes it, api_free() frees it. */
+int api_events_new(struct api_events **out, struct sb_error *err);
+void api_events_free(struct api_events *hub);
+
+enum api_event_kind {
+	API_EVENT_CREATED,
+	API_EVENT_UPDATED,
+	API_EVENT_COMMENT,
+	API_EVENT_ATTACHMENT,
+};
+
+/*
+ * Queues an event about ticket T, as it stands after the change, on the
+ * call. The dispatcher publishes the call's events only if the handler
+ * succeeded, so after its write committed; queue before or after the
+ * commit alike. INTERNAL: caused only by what customers never see (an
+ * internal note). Best effort: without memory the event is dropped.
+ */
+void api_event_queue(struct api_call *call, const struct store_ticket *t, enum api_event_kind kind,
+		     bool internal);
+
+/* Publishes the call's queued events (the dispatcher, after success). */
+void api_events_publish(struct api_call *call);
+
 /* The handlers, one file per resource. */
 int api_healthz(struct api_call *call);
 int api_openapi(struct api_call *call);
@@ -188,9 +261,18 @@ int api_session_delete(struct api_call *call);
 int api_orgs_create(struct api_call *call);
 int api_orgs_get(struct api_call *call);
 int api_orgs_update(struct api_call *call);
+int api_orgs_list(struct api_call *call);
 int api_users_create(struct api_call *call);
 int api_users_get(struct api_call *call);
+int api_users_list(struct api_call *call);
+int api_users_update(struct api_call *call);
 int api_teams_list(struct api_call *call);
+int api_teams_update(struct api_call *call);
+int api_settings_calendar_get(struct api_call *call);
+int api_settings_calendar_put(struct api_call *call);
+int api_calendar_preview(struct api_call *call);
+int api_settings_sla_get(struct api_call *call);
+int api_settings_sla_put(struct api_call *call);
 int api_request_types_list(struct api_call *call);
 int api_request_types_get(struct api_call *call);
 int api_request_types_update(struct api_call *call);
@@ -214,5 +296,6 @@ int api_drafts_get(struct api_call *call);
 int api_drafts_update(struct api_call *call);
 int api_drafts_file(struct api_call *call);
 int api_drafts_return(struct api_call *call);
+int api_events_stream(struct api_call *call);
 
 #endif

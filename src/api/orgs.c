@@ -1,8 +1,8 @@
 /*
  * Organizations: the customers. Admins create them and name their SPOC (a
  * contact of the organization: the one person who may file tickets) and
- * their account representative. Staff read any; a contact reads only their
- * own (any other is a 404, so an id reveals nothing).
+ * their account representative. Staff read and list any; a contact reads
+ * and lists only their own (any other is a 404, so an id reveals nothing).
  */
 #include <ctype.h>
 #include <string.h>
@@ -157,6 +157,27 @@ int api_orgs_get(struct api_call *call)
 	struct store_org o;
 	int rc = load(call, &o);
 	return rc < 0 ? rc : api_json(call, 200, org_json(call, &o));
+}
+
+/* GET /orgs?limit=&offset=, by name: staff see every organization, a contact their own. */
+int api_orgs_list(struct api_call *call)
+{
+	int limit;
+	int64_t offset;
+	int rc = api_query_page(call, &limit, &offset);
+	if (rc < 0)
+		return rc;
+	/* A contact always has an organization; -1 would match none if not. */
+	int64_t only = api_is_staff(call) ? 0 : call->user.org_id ? call->user.org_id : -1;
+	struct store_org *orgs;
+	size_t n;
+	if ((rc = store_orgs_list(call->conn, only, limit, offset, call->arena, &orgs, &n,
+				  &call->err)) < 0)
+		return rc;
+	json_t *items = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(items, org_json(call, &orgs[i]));
+	return api_json(call, 200, json_pack("{s:o}", "items", items));
 }
 
 int api_orgs_update(struct api_call *call)

@@ -9,6 +9,7 @@
  *   5. body: JSON routes take application/json (415) holding an object (400).
  * Then the handler, and one mapping from error codes to statuses.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,13 +32,55 @@ int api_new(struct store *store, struct calendar *calendar, struct api **out, st
 		return sb_error_set(err, SB_ENOMEM, "out of memory");
 	api->store = store;
 	api->calendar = calendar;
+	if (pthread_rwlock_init(&api->calendar_lock, NULL) != 0) {
+		free(api);
+		return sb_error_set(err, SB_ENOMEM, "cannot create a lock");
+	}
+	if (pthread_mutex_init(&api->settings_lock, NULL) != 0) {
+		pthread_rwlock_destroy(&api->calendar_lock);
+		free(api);
+		return sb_error_set(err, SB_ENOMEM, "cannot create a lock");
+	}
+	int rc = api_settings_load(api, err);
+	if (rc < 0 || (rc = api_events_new(&api->events, err)) < 0) {
+		api_free(api);
+		return rc;
+	}
 	*out = api;
 	return 0;
 }
 
 void api_free(struct api *api)
 {
+	if (!api)
+		return;
+	api_events_free(api->events);
+	calendar_free(api->own); /* serve's calendar is serve's to free */
+	pthread_mutex_destroy(&api->settings_lock);
+	pthread_rwlock_destroy(&api->calendar_lock);
 	free(api);
+}
+
+struct calendar *api_calendar_acquire(struct api *api)
+{
+	pthread_rwlock_rdlock(&api->calendar_lock);
+	return api->calendar;
+}
+
+void api_calendar_release(struct api *api)
+{
+	pthread_rwlock_unlock(&api->calendar_lock);
+}
+
+void api_calendar_replace(struct api *api, struct calendar *cal)
+{
+	pthread_rwlock_wrlock(&api->calendar_lock);
+	struct calendar *retired = api->own;
+	api->calendar = cal;
+	api->own = cal;
+	pthread_rwlock_unlock(&api->calendar_lock);
+	/* No reader holds the lock, so none holds RETIRED either. */
+	calendar_free(retired);
 }
 
 /* ---- matching ----------------------------------------------------------- */
@@ -241,6 +284,9 @@ int api_load_user(struct api_call *call, int64_t id)
 	call->user.role_name = u.role;
 	call->user.org_id = u.org_id;
 	call->user.language = u.language;
+	call->user.disabled = u.disabled;
+	if (u.disabled)
+		return api_fail_status(call, 401, "unauthorized", "this account is disabled");
 	if (account_role_parse(u.role, &call->user.role, &call->err) < 0)
 		return -SB_EIO;
 	char *teams = NULL;
@@ -266,6 +312,8 @@ static int authenticate(struct api_call *call, bool *via_cookie)
 			return unauthorized(call, "the Authorization header must be "
 						  "'Bearer <token>'");
 		secret_token_hash(auth + 7, hash);
+		call->auth_by_token = true;
+		memcpy(call->auth_hash, hash, sizeof(call->auth_hash));
 		rc = store_token_user(call->conn, hash, &uid, &call->err);
 		if (rc == -SB_ENOTFOUND)
 			return unauthorized(call, "the token is not valid");
@@ -276,12 +324,14 @@ static int authenticate(struct api_call *call, bool *via_cookie)
 		return unauthorized(call, "sign in, or send a bearer token");
 	char *csrf = NULL;
 	secret_token_hash(cookie, hash);
+	memcpy(call->auth_hash, hash, sizeof(call->auth_hash));
 	rc = store_session_get(call->conn, hash, call->now, call->arena, &uid, &csrf, &call->err);
 	if (rc == -SB_ENOTFOUND)
 		return unauthorized(call, "the session has expired; sign in again");
 	if (rc < 0)
 		return rc;
 	*via_cookie = true;
+	call->csrf = csrf;
 	const char *method = call->req->method;
 	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
 		const char *sent = http_header(call->req, "X-CSRF-Token");
@@ -360,6 +410,7 @@ void api_handle(struct http_request *req, struct http_response *res, void *ctx)
 	}
 	if (rc < 0)
 		goto fail;
+	api_events_publish(&call); /* after the write committed, never on failure */
 	json_decref(call.body);
 	return;
 fail:
@@ -423,6 +474,40 @@ json_t *api_str(const char *s)
 json_t *api_id(int64_t id)
 {
 	return id ? json_integer(id) : json_null();
+}
+
+bool api_parse_int(const char *s, int64_t *out)
+{
+	char *end;
+	if (!s || !*s || strlen(s) > 19 || !(*s == '-' || (*s >= '0' && *s <= '9')))
+		return false;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (*end != '\0' || errno == ERANGE)
+		return false;
+	*out = v;
+	return true;
+}
+
+int api_query_page(struct api_call *call, int *limit_out, int64_t *offset_out)
+{
+	const char *v;
+	int64_t n;
+	*limit_out = STORE_LIST_MAX;
+	*offset_out = 0;
+	if ((v = http_query(call->req, "limit"))) {
+		if (!api_parse_int(v, &n) || n < 1 || n > STORE_LIST_MAX)
+			api_field_error(call, "limit", "an integer from 1 to %d", STORE_LIST_MAX);
+		else
+			*limit_out = (int)n;
+	}
+	if ((v = http_query(call->req, "offset"))) {
+		if (!api_parse_int(v, &n) || n < 0 || n > INT32_MAX)
+			api_field_error(call, "offset", "an integer from 0 to %d", INT32_MAX);
+		else
+			*offset_out = n;
+	}
+	return call->nfields ? -SB_EINVAL : 0;
 }
 
 int api_param_id(struct api_call *call, int64_t *id_out)

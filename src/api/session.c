@@ -32,10 +32,10 @@ static json_t *user_json(const struct api_user *u)
 		json_array_append_new(teams, json_stringn(t, n));
 		t += n + (t[n] == ',');
 	}
-	return json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:s}", "id", (json_int_t)u->id, "email",
-			 u->email, "name", u->name, "role", u->role_name, "org_id",
+	return json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:s, s:b}", "id", (json_int_t)u->id,
+			 "email", u->email, "name", u->name, "role", u->role_name, "org_id",
 			 api_id(u->org_id), "teams", teams, "language",
-			 u->language ? u->language : "en");
+			 u->language ? u->language : "en", "disabled", u->disabled);
 }
 
 int api_session_create(struct api_call *call)
@@ -59,6 +59,9 @@ int api_session_create(struct api_call *call)
 		  rc == 0;
 	if (!ok)
 		return api_fail_status(call, 401, "unauthorized", "wrong email or password");
+	/* Said only to someone who knows the password. */
+	if (u.disabled)
+		return api_fail_status(call, 401, "unauthorized", "this account is disabled");
 
 	char token[SECRET_TOKEN_SIZE], csrf[SECRET_TOKEN_SIZE];
 	unsigned char hash[SECRET_HASH_LEN];
@@ -84,9 +87,16 @@ int api_session_create(struct api_call *call)
 		json_pack("{s:o, s:s}", "user", user_json(&call->user), "csrf_token", csrf));
 }
 
+/*
+ * With a cookie, the CSRF token too: the web app keeps it in memory only,
+ * and gets it back here after a page reload. A bearer caller has none.
+ */
 int api_session_get(struct api_call *call)
 {
-	return api_json(call, 200, json_pack("{s:o}", "user", user_json(&call->user)));
+	json_t *j = json_pack("{s:o}", "user", user_json(&call->user));
+	if (call->csrf)
+		json_object_set_new(j, "csrf_token", json_string(call->csrf));
+	return api_json(call, 200, j);
 }
 
 int api_session_delete(struct api_call *call)

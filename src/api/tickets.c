@@ -35,7 +35,34 @@ static json_t *split(const char *list, char sep)
 	return a;
 }
 
-json_t *api_ticket_json(const struct store_ticket *t)
+/*
+ * When the countdown to the first-response target turns amber: once
+ * warn_percent of the time from creation to the target has elapsed. For a
+ * standard ticket that is business time on the calendar in force (so a
+ * ticket filed Friday evening warns on Monday, not over the weekend); an
+ * emergency's target runs round the clock, so its warning does too.
+ * Rounded down to the second, never after the target; 0 when there is no
+ * target to warn of (none, or already answered).
+ */
+static int64_t warn_at(struct api *api, const struct store_ticket *t)
+{
+	int64_t created = t->created_at, due = t->first_response_due_at, at = 0, total;
+	int percent = atomic_load_explicit(&api->warn_percent, memory_order_relaxed);
+	if (!due || t->first_response_at)
+		return 0;
+	if (due <= created)
+		return due;
+	if (strcmp(t->priority, "emergency") == 0)
+		return created + (due - created) * percent / 100;
+	struct calendar *cal = api_calendar_acquire(api);
+	if (calendar_working_between(cal, created, due, &total, NULL) < 0 ||
+	    calendar_add_working(cal, created, total * percent / 100, &at, NULL) < 0)
+		at = 0;
+	api_calendar_release(api);
+	return at > due ? due : at;
+}
+
+json_t *api_ticket_json(struct api *api, const struct store_ticket *t)
 {
 	json_t *objects = json_array();
 	for (size_t i = 0; i < t->n_object_ids; i++)
@@ -66,6 +93,7 @@ json_t *api_ticket_json(const struct store_ticket *t)
 	json_object_set_new(j, "updated_at", api_time(t->updated_at));
 	json_object_set_new(j, "first_response_due_at", api_time(t->first_response_due_at));
 	json_object_set_new(j, "first_response_at", api_time(t->first_response_at));
+	json_object_set_new(j, "sla_warn_at", api_time(warn_at(api, t)));
 	json_object_set_new(j, "response_business_seconds",
 			    t->first_response_at ? json_integer(t->response_business_seconds)
 						 : json_null());
@@ -245,7 +273,7 @@ static int replay(struct api_call *call, int64_t id)
 	http_response_header(call->res, "Location",
 			     arena_printf(call->arena, "/api/v1/tickets/%lld", (long long)id));
 	set_etag(call, &t);
-	return api_json(call, 201, api_ticket_json(&t));
+	return api_json(call, 201, api_ticket_json(call->api, &t));
 }
 
 int api_tickets_create(struct api_call *call)
@@ -345,9 +373,13 @@ int api_ticket_file(struct api_call *call, struct store_draft *draft)
 		.object_ids = objs,
 		.n_object_ids = in.n_object_ids,
 	};
-	if (routed && (rc = sla_due(call->api->calendar, priority, call->now,
-				    &t.first_response_due_at, &call->err)) < 0)
-		return rc;
+	if (routed) {
+		rc = sla_due(api_calendar_acquire(call->api), priority, call->now,
+			     &t.first_response_due_at, &call->err);
+		api_calendar_release(call->api);
+		if (rc < 0)
+			return rc;
+	}
 
 	int64_t id;
 	if ((rc = store_write_begin(call->conn, &call->err)) < 0)
@@ -400,10 +432,11 @@ int api_ticket_file(struct api_call *call, struct store_draft *draft)
 	/* Answer with the ticket as stored (object ids deduplicated and ordered). */
 	if ((rc = store_ticket_get(call->conn, id, call->arena, &t, &call->err)) < 0)
 		return rc;
+	api_event_queue(call, &t, API_EVENT_CREATED, false);
 	http_response_header(call->res, "Location",
 			     arena_printf(call->arena, "/api/v1/tickets/%lld", (long long)id));
 	set_etag(call, &t);
-	return api_json(call, 201, api_ticket_json(&t));
+	return api_json(call, 201, api_ticket_json(call->api, &t));
 }
 
 /* ---- read --------------------------------------------------------------- */
@@ -416,7 +449,7 @@ int api_tickets_get(struct api_call *call)
 	if ((rc = api_param_id(call, &id)) < 0 || (rc = api_ticket_load(call, id, &t)) < 0)
 		return rc;
 	set_etag(call, &t);
-	return api_json(call, 200, api_ticket_json(&t));
+	return api_json(call, 200, api_ticket_json(call->api, &t));
 }
 
 static bool parse_int(const char *s, int64_t *out)
@@ -453,10 +486,12 @@ int api_tickets_list(struct api_call *call)
 	struct store_ticket_filter f = {.limit = 25, .now = call->now};
 	const char *v;
 	int64_t n;
+	/* Staff see whole queues at once; a customer's list pages by 100. */
+	int max = api_is_staff(call) ? STORE_TICKETS_MAX : 100;
 
 	if ((v = http_query(call->req, "limit"))) {
-		if (!parse_int(v, &n) || n < 1 || n > 100)
-			api_field_error(call, "limit", "an integer from 1 to 100");
+		if (!parse_int(v, &n) || n < 1 || n > max)
+			api_field_error(call, "limit", "an integer from 1 to %d", max);
 		else
 			f.limit = (int)n;
 	}
@@ -471,10 +506,12 @@ int api_tickets_list(struct api_call *call)
 		if (!parse_cursor(v, &f))
 			api_field_error(call, "cursor", "not a cursor from this listing");
 	}
-	if ((f.team = http_query(call->req, "team")) && !team_find(f.team))
+	if ((v = http_query(call->req, "team")) && strcmp(v, "mine") == 0)
+		f.teams_csv = call->user.teams ? call->user.teams : ""; /* none: no tickets */
+	else if ((f.team = v) && !team_find(f.team))
 		api_field_error(call, "team",
 				"unknown team (expected anti-malvertising, app-support, "
-				"ad-quality, client-services or inventory-quality)");
+				"ad-quality, client-services, inventory-quality or mine)");
 	struct store_request_type rt;
 	if ((f.request_type = http_query(call->req, "request_type")) &&
 	    store_request_type_get(call->conn, f.request_type, call->arena, &rt, NULL) < 0)
@@ -538,7 +575,7 @@ int api_tickets_list(struct api_call *call)
 		return rc;
 	json_t *items = json_array();
 	for (size_t i = 0; i < count; i++)
-		json_array_append_new(items, api_ticket_json(&tickets[i]));
+		json_array_append_new(items, api_ticket_json(call->api, &tickets[i]));
 	json_t *next = json_null();
 	if (more && count) {
 		const struct store_ticket *last = &tickets[count - 1];
@@ -651,9 +688,10 @@ static int change_priority(struct api_call *call, struct store_ticket *t, const 
 	}
 	sla_priority_parse(t->priority, &from, NULL);
 	int64_t due;
-	int rc = ticket_priority_change(call->api->calendar, from, to, call->now,
+	int rc = ticket_priority_change(api_calendar_acquire(call->api), from, to, call->now,
 					t->first_response_due_at, t->first_response_at != 0, reason,
 					&due, &call->err);
+	api_calendar_release(call->api);
 	if (rc == -SB_EINVAL) {
 		api_field_error(call, "priority_reason", "%s", call->err.message);
 		return rc;
@@ -743,6 +781,7 @@ int api_tickets_update(struct api_call *call)
 	if ((rc = api_ticket_save(call, &old, &t, reason)) < 0 ||
 	    (rc = store_write_commit(call->conn, &call->err)) < 0)
 		return rc;
+	api_event_queue(call, &t, API_EVENT_UPDATED, false);
 	set_etag(call, &t);
-	return api_json(call, 200, api_ticket_json(&t));
+	return api_json(call, 200, api_ticket_json(call->api, &t));
 }

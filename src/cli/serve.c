@@ -6,6 +6,7 @@
  */
 #include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,12 +33,14 @@ struct serve_ctx {
 	struct http_static *web;
 };
 
-/* /api/ and /healthz are the API's; any other GET is the web app's, and what
+/* /api, /api/... and /healthz are the API's; any other GET is the web app's, and what
  * it does not have goes to the API, which answers the JSON 404. */
 static void serve_handle(struct http_request *req, struct http_response *res, void *ctx)
 {
 	struct serve_ctx *s = ctx;
-	if (s->web && strncmp(req->path, "/api/", 5) != 0 && strcmp(req->path, "/healthz") != 0 &&
+	bool api =
+		strncmp(req->path, "/api", 4) == 0 && (req->path[4] == '\0' || req->path[4] == '/');
+	if (s->web && !api && strcmp(req->path, "/healthz") != 0 &&
 	    http_static_serve(s->web, req, res))
 		return;
 	api_handle(req, res, s->api);

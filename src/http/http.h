@@ -9,7 +9,8 @@
  * runs on a pool thread and may block (on the database) briefly. Each
  * request gets an arena (util/arena.h) that is freed after the response is
  * sent; everything reachable from struct http_request and struct
- * http_response lives in it or in the connection.
+ * http_response lives in it or in the connection. A response may also be a
+ * long-lived stream (see "Streams" below) that holds no thread while idle.
  *
  * Protocol hygiene the transport enforces itself, before any handler runs:
  * duplicate or conflicting Content-Length, Content-Length together with
@@ -67,6 +68,63 @@ struct http_response {
 int http_response_header(struct http_response *res, const char *name, const char *value);
 
 /*
+ * Streams. Instead of a body, a handler may answer with a stream: the
+ * status and headers go out at once, then the body is made piece by piece,
+ * for as long as the stream likes, by a fill callback (Server-Sent Events
+ * are built on this; the transport knows nothing of their format).
+ *
+ * A stream holds no thread while it has nothing to send: when FILL answers
+ * HTTP_STREAM_WAIT, the connection is parked (libmicrohttpd suspends it) and
+ * FILL is not called again until someone calls http_stream_wake(), from any
+ * thread. A wake that arrives while FILL runs is not lost: FILL is called
+ * again before the connection parks. A parked connection does not notice
+ * that its client went away until it is woken and writes, so a stream
+ * should send something now and then (a keepalive) to be reaped.
+ *
+ * The response is chunked, with the handler's status, Content-Type and
+ * headers (and Cache-Control: no-store unless it set one); a HEAD gets the
+ * headers alone. The handler must leave body and body_len empty.
+ */
+enum http_stream_status {
+	HTTP_STREAM_DATA, /* wrote *len_out bytes, 1 to MAX, into BUF */
+	HTTP_STREAM_WAIT, /* nothing to send now: park until http_stream_wake() */
+	HTTP_STREAM_END,  /* the body is complete */
+};
+
+/* Called on a pool thread, never twice at once for one stream. */
+typedef enum http_stream_status (*http_stream_fill_fn)(void *ctx, char *buf, size_t max,
+						       size_t *len_out);
+
+/*
+ * Called exactly once per stream made, when its request ends however it
+ * ends (body complete, client gone, server stopping, response refused), on
+ * a pool thread or in http_server_stop(). After it returns the stream is
+ * freed: whoever might still call http_stream_wake() on it must have let go
+ * of it by then, and DONE is the place to make sure of that (with the same
+ * lock the waker holds).
+ */
+typedef void (*http_stream_done_fn)(void *ctx);
+
+struct http_stream;
+
+/* Concurrent streams a server carries when its config says 0. */
+#define HTTP_DEFAULT_MAX_STREAMS 1024
+
+/*
+ * Makes the response to REQ a stream filled by FILL with CTX; the handler
+ * still sets its status and headers in its struct http_response. *out is
+ * the handle to wake it with, valid until DONE is called; from now on DONE
+ * will be called, whatever the handler does next. -SB_EBUSY when the server
+ * already carries its maximum of streams, or is stopping (DONE is then not
+ * called and *out is NULL). At most one stream per request.
+ */
+int http_response_stream(struct http_request *req, http_stream_fill_fn fill,
+			 http_stream_done_fn done, void *ctx, struct http_stream **out);
+
+/* Has FILL called again soon: resumes the stream if parked. Any thread. */
+void http_stream_wake(struct http_stream *stream);
+
+/*
  * Called once per request, on a pool thread, after the whole body arrived.
  * Fills RES; never sends anything itself.
  */
@@ -89,7 +147,8 @@ struct http_server_config {
 	unsigned threads;   /* pool size; 0 means one per CPU */
 	http_handler_fn handler;
 	http_body_limit_fn body_limit;
-	void *ctx; /* passed to both callbacks */
+	void *ctx;            /* passed to both callbacks */
+	unsigned max_streams; /* concurrent streams; 0 means HTTP_DEFAULT_MAX_STREAMS */
 };
 
 struct http_server;
@@ -107,7 +166,8 @@ uint16_t http_server_port(const struct http_server *server);
 
 /*
  * Stops accepting, lets the requests in flight finish and be answered,
- * then frees the server. Accepts NULL.
+ * then frees the server. Open streams are ended at once (FILL is not called
+ * again; the body ends cleanly) rather than waited for. Accepts NULL.
  */
 void http_server_stop(struct http_server *server);
 

@@ -28,7 +28,18 @@
  *   callback: MHD's own `url` is percent-decoded and cut at "%00".
  * - Stopping drains: new connections stop at once, requests in flight get
  *   STOP_GRACE_MS to finish and be answered (MHD_stop_daemon alone would
- *   close them unanswered), then the daemon stops.
+ *   close them unanswered), then the daemon stops. Streams are not waited
+ *   for: they are ended at once and get STREAM_STOP_GRACE_MS to flush.
+ * - Streams (http.h) park by suspending their connection from inside the
+ *   content reader when FILL has nothing, which is the one way 0.9.75
+ *   offers to wait without a thread or a busy loop (a reader returning 0
+ *   unsuspended is called again at once). STREAMS_LOCK orders parking
+ *   against waking: a connection is resumed exactly once per suspension,
+ *   only after it was suspended (resuming one that is not is undefined in
+ *   MHD), and a wake that finds it not parked makes the reader fill again
+ *   instead of parking. MHD_stop_daemon with a suspended connection is an
+ *   API violation, so stopping resumes every parked stream first, and no
+ *   stream parks once STOPPING is set.
  * - Nothing here prints: MHD's error log stays off.
  */
 #include "http/http.h"
@@ -38,19 +49,25 @@
 #include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #define CONNECTION_TIMEOUT_S 30
 #define STOP_GRACE_MS        10000
+#define STREAM_STOP_GRACE_MS 1000
 #define DISCARD_MAX          (1024 * 1024)
 #define FIRST_CHUNK          4096
+#define STREAM_BLOCK         4096
+/* Connections beyond the streams' share, for ordinary requests. */
+#define REQUEST_CONNECTIONS 1024
 
 struct http_server {
 	struct MHD_Daemon *daemon;
@@ -60,19 +77,35 @@ struct http_server {
 	uint16_t port;
 	atomic_uint in_flight; /* requests between the URI log and the completed callback */
 	atomic_bool stopping;
+	pthread_mutex_t streams_lock; /* the streams list and every stream's parked/woken */
+	struct http_stream *streams;
+	unsigned nstreams, max_streams;
+};
+
+/* A streaming response (http.h); malloc'ed, freed when its request completes. */
+struct http_stream {
+	struct http_server *server;
+	struct MHD_Connection *conn;
+	http_stream_fill_fn fill;
+	http_stream_done_fn done;
+	void *ctx;
+	bool parked; /* suspended by stream_read and not resumed yet */
+	bool woken;  /* woken while not parked: fill again before parking */
+	struct http_stream *prev, *next;
 };
 
 struct request_state {
 	struct http_request req;
 	struct http_server *server;
 	struct MHD_Connection *conn;
-	bool started;     /* the access handler's first call has run */
-	bool too_large;   /* the body went over the limit; the rest is dropped */
-	size_t limit;     /* the route's body limit */
-	size_t expected;  /* Content-Length, when there is one */
-	char *buf;        /* the body, malloc'ed (it may be large); freed when done */
-	size_t len, cap;  /* bytes in buf; its size */
-	size_t discarded; /* bytes dropped after going over the limit */
+	bool started;               /* the access handler's first call has run */
+	bool too_large;             /* the body went over the limit; the rest is dropped */
+	size_t limit;               /* the route's body limit */
+	size_t expected;            /* Content-Length, when there is one */
+	char *buf;                  /* the body, malloc'ed (it may be large); freed when done */
+	size_t len, cap;            /* bytes in buf; its size */
+	size_t discarded;           /* bytes dropped after going over the limit */
+	struct http_stream *stream; /* when the handler answered with one */
 };
 
 /* ---- listen addresses ---- */
@@ -474,6 +507,129 @@ static enum MHD_Result take_body(struct request_state *st, const char *data, siz
 	return MHD_YES;
 }
 
+/* ---- streams ---- */
+
+int http_response_stream(struct http_request *req, http_stream_fill_fn fill,
+			 http_stream_done_fn done, void *ctx, struct http_stream **out)
+{
+	struct request_state *st = req->impl;
+	struct http_server *server = st->server;
+	assert(fill && done && out && !st->stream);
+	*out = NULL;
+	struct http_stream *s = calloc(1, sizeof(*s));
+	if (!s)
+		return -SB_ENOMEM;
+	s->server = server;
+	s->conn = st->conn;
+	s->fill = fill;
+	s->done = done;
+	s->ctx = ctx;
+	pthread_mutex_lock(&server->streams_lock);
+	if (atomic_load(&server->stopping) || server->nstreams >= server->max_streams) {
+		pthread_mutex_unlock(&server->streams_lock);
+		free(s);
+		return -SB_EBUSY;
+	}
+	s->next = server->streams;
+	if (s->next)
+		s->next->prev = s;
+	server->streams = s;
+	server->nstreams++;
+	pthread_mutex_unlock(&server->streams_lock);
+	st->stream = s;
+	*out = s;
+	return 0;
+}
+
+/* STREAMS_LOCK held. */
+static void stream_wake_locked(struct http_stream *s)
+{
+	if (s->parked) {
+		s->parked = false;
+		MHD_resume_connection(s->conn);
+	} else {
+		s->woken = true;
+	}
+}
+
+void http_stream_wake(struct http_stream *s)
+{
+	pthread_mutex_lock(&s->server->streams_lock);
+	stream_wake_locked(s);
+	pthread_mutex_unlock(&s->server->streams_lock);
+}
+
+/* The content reader of a stream's response: FILL, or park until woken. */
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct http_stream *s = cls;
+	struct http_server *server = s->server;
+	(void)pos;
+	for (;;) {
+		if (atomic_load(&server->stopping))
+			return MHD_CONTENT_READER_END_OF_STREAM;
+		size_t n = 0;
+		switch (s->fill(s->ctx, buf, max, &n)) {
+		case HTTP_STREAM_DATA:
+			assert(n > 0 && n <= max);
+			return n > 0 && n <= max ? (ssize_t)n : MHD_CONTENT_READER_END_WITH_ERROR;
+		case HTTP_STREAM_END: return MHD_CONTENT_READER_END_OF_STREAM;
+		case HTTP_STREAM_WAIT: break;
+		}
+		pthread_mutex_lock(&server->streams_lock);
+		bool again = s->woken || atomic_load(&server->stopping);
+		s->woken = false;
+		if (!again) {
+			/* Returning 0 from a suspended connection's reader is how MHD
+			 * waits: it calls the reader again once resumed. */
+			s->parked = true;
+			MHD_suspend_connection(s->conn);
+		}
+		pthread_mutex_unlock(&server->streams_lock);
+		if (!again)
+			return 0;
+	}
+}
+
+/* The request of stream S completed: its owner lets go, then it is freed. */
+static void stream_free(struct http_stream *s)
+{
+	struct http_server *server = s->server;
+	/* First DONE, outside STREAMS_LOCK (a waker holds its own lock, then
+	 * ours): once it returns nobody wakes S any more. */
+	s->done(s->ctx);
+	pthread_mutex_lock(&server->streams_lock);
+	assert(!s->parked); /* MHD completes no suspended connection */
+	if (s->prev)
+		s->prev->next = s->next;
+	else
+		server->streams = s->next;
+	if (s->next)
+		s->next->prev = s->prev;
+	server->nstreams--;
+	pthread_mutex_unlock(&server->streams_lock);
+	free(s);
+}
+
+/* Ends every stream (STOPPING is set): the parked ones are resumed to end. */
+static void streams_end(struct http_server *server)
+{
+	pthread_mutex_lock(&server->streams_lock);
+	for (struct http_stream *s = server->streams; s; s = s->next)
+		stream_wake_locked(s);
+	pthread_mutex_unlock(&server->streams_lock);
+}
+
+static unsigned streams_open(struct http_server *server)
+{
+	pthread_mutex_lock(&server->streams_lock);
+	unsigned n = server->nstreams;
+	pthread_mutex_unlock(&server->streams_lock);
+	return n;
+}
+
+/* ---- responses ---- */
+
 static bool has_header(const struct http_response *res, const char *name)
 {
 	for (size_t i = 0; i < res->nheaders; i++)
@@ -503,13 +659,18 @@ static enum MHD_Result send_response(struct request_state *st, struct http_respo
 {
 	if (res->status == 0)
 		res->status = MHD_HTTP_OK;
-	if (!response_is_valid(res))
+	if (!response_is_valid(res) || (st->stream && res->body_len))
 		return refuse(st, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal",
 			      "the server formed an invalid response");
 
-	/* The body is the handler's (arena or static) and outlives the sending. */
-	struct MHD_Response *r = MHD_create_response_from_buffer(
-		res->body_len, (void *)(res->body ? res->body : ""), MHD_RESPMEM_PERSISTENT);
+	/* The body is the handler's (arena or static) and outlives the sending;
+	 * a stream outlives it too, until the request completes. */
+	struct MHD_Response *r =
+		st->stream ? MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, STREAM_BLOCK,
+							       stream_read, st->stream, NULL)
+			   : MHD_create_response_from_buffer(res->body_len,
+							     (void *)(res->body ? res->body : ""),
+							     MHD_RESPMEM_PERSISTENT);
 	if (!r)
 		return MHD_NO;
 	bool ok = true;
@@ -607,6 +768,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (!st)
 		return;
 	*con_cls = NULL;
+	if (st->stream)
+		stream_free(st->stream);
 	free(st->buf);
 	arena_free(st->req.arena); /* st lives in it */
 	atomic_fetch_sub(&server->in_flight, 1);
@@ -622,17 +785,39 @@ static unsigned pool_size(unsigned threads)
 	return n > 0 ? (unsigned)n : 1;
 }
 
+/* Connections MHD takes at most: every stream, and room for requests. */
+static unsigned connection_limit(const struct http_server *server)
+{
+	return server->max_streams + REQUEST_CONNECTIONS;
+}
+
+/*
+ * Each connection is a descriptor, and the usual soft limit (1024) is below
+ * what the server is sized for: raise it towards the hard limit, as Go's
+ * runtime does, rather than fail accepts below the stream cap.
+ */
+static void raise_fd_limit(rlim_t want)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = rl.rlim_max != RLIM_INFINITY && rl.rlim_max < want ? rl.rlim_max : want;
+	(void)setrlimit(RLIMIT_NOFILE, &rl);
+}
+
 static struct MHD_Daemon *start_daemon(struct http_server *server, const struct listen_addr *la,
 				       unsigned threads)
 {
-	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC; /* ITC: for quiesce */
+	/* ITC: for quiesce, and to wake a worker when a stream is resumed. */
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME;
 	if (la->any)
 		flags |= MHD_USE_DUAL_STACK;
 	else if (la->ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	return MHD_start_daemon(flags, 0, NULL, NULL, on_access, server, MHD_OPTION_SOCK_ADDR,
 				(const struct sockaddr *)&la->ss, MHD_OPTION_THREAD_POOL_SIZE,
-				pool_size(threads), MHD_OPTION_CONNECTION_TIMEOUT,
+				pool_size(threads), MHD_OPTION_CONNECTION_LIMIT,
+				connection_limit(server), MHD_OPTION_CONNECTION_TIMEOUT,
 				(unsigned)CONNECTION_TIMEOUT_S, MHD_OPTION_URI_LOG_CALLBACK, on_uri,
 				server, MHD_OPTION_NOTIFY_COMPLETED, on_completed, server,
 				MHD_OPTION_END);
@@ -656,8 +841,14 @@ int http_server_start(const struct http_server_config *config, struct http_serve
 	server->handler = config->handler;
 	server->body_limit = config->body_limit;
 	server->ctx = config->ctx;
+	server->max_streams = config->max_streams ? config->max_streams : HTTP_DEFAULT_MAX_STREAMS;
 	atomic_init(&server->in_flight, 0);
 	atomic_init(&server->stopping, false);
+	if (pthread_mutex_init(&server->streams_lock, NULL) != 0) {
+		free(server);
+		return sb_error_set(err, SB_ENOMEM, "out of memory starting the HTTP server");
+	}
+	raise_fd_limit(connection_limit(server) + 64);
 
 	server->daemon = start_daemon(server, &la, config->threads);
 	if (!server->daemon && la.any) {
@@ -669,6 +860,7 @@ int http_server_start(const struct http_server_config *config, struct http_serve
 	}
 	if (!server->daemon) {
 		int e = probe_bind(&la);
+		pthread_mutex_destroy(&server->streams_lock);
 		free(server);
 		sb_quote(q, config->listen, SIZE_MAX);
 		switch (e) {
@@ -706,16 +898,24 @@ void http_server_stop(struct http_server *server)
 		return;
 	atomic_store(&server->stopping, true);
 	MHD_socket fd = MHD_quiesce_daemon(server->daemon);
+	streams_end(server);
 
-	/* MHD_stop_daemon closes connections whatever their state: wait first. */
+	/* MHD_stop_daemon closes connections whatever their state: wait first,
+	 * for requests up to STOP_GRACE_MS, for ending streams (a client that
+	 * does not read keeps its stream from ending) up to STREAM_STOP_GRACE_MS. */
 	struct timespec tick = {.tv_sec = 0, .tv_nsec = 5 * 1000 * 1000};
-	for (int waited = 0; atomic_load(&server->in_flight) > 0 && waited < STOP_GRACE_MS;
-	     waited += 5)
+	for (int waited = 0; waited < STOP_GRACE_MS; waited += 5) {
+		unsigned busy = atomic_load(&server->in_flight);
+		if (busy == 0 || (busy <= streams_open(server) && waited >= STREAM_STOP_GRACE_MS))
+			break;
 		nanosleep(&tick, NULL);
+	}
 
 	MHD_stop_daemon(server->daemon);
+	assert(server->nstreams == 0); /* each completed, and was freed, in the stop */
 	/* After a quiesce the listening socket is ours to close, after the stop. */
 	if (fd != MHD_INVALID_SOCKET)
 		close(fd);
+	pthread_mutex_destroy(&server->streams_lock);
 	free(server);
 }

@@ -1,4 +1,4 @@
-/* Users, organizations, API tokens, sessions and settings. */
+/* Users, organizations, teams, API tokens, sessions and settings. */
 #include <string.h>
 
 #include "store/driver.h"
@@ -55,6 +55,7 @@ static void read_user(struct store_conn *c, struct db_stmt *s, struct arena *a,
 	u->password_hash = db_text_dup(c, s, 5, a);
 	u->language = db_text_dup(c, s, 6, a);
 	u->created_at = db_int(c, s, 7);
+	u->disabled = db_int(c, s, 8) != 0;
 }
 
 int store_user_get(struct store_conn *c, int64_t id, struct arena *a, struct store_user *out,
@@ -116,7 +117,90 @@ int store_user_teams(struct store_conn *c, int64_t user_id, struct arena *a, cha
 	return rc < 0 ? rc : 0;
 }
 
+int store_user_teams_set(struct store_conn *c, int64_t user_id, const char *const *teams, size_t n,
+			 struct sb_error *err)
+{
+	struct db_stmt *s;
+	int rc = db_stmt(c, STMT_USER_TEAMS_CLEAR, &s, err);
+	if (rc < 0)
+		return rc;
+	db_bind_int(c, s, 1, user_id);
+	if ((rc = db_exec_stmt(c, s, err)) < 0)
+		return rc;
+	for (size_t i = 0; i < n; i++)
+		if ((rc = store_user_team_add(c, user_id, teams[i], err)) < 0)
+			return rc;
+	return 0;
+}
+
+int store_user_update(struct store_conn *c, const struct store_user *u, struct sb_error *err)
+{
+	struct db_stmt *s;
+	int rc = db_stmt(c, STMT_USER_UPDATE, &s, err);
+	if (rc < 0)
+		return rc;
+	db_bind_int(c, s, 1, u->id);
+	db_bind_text(c, s, 2, u->name);
+	db_bind_text(c, s, 3, u->role);
+	db_bind_text(c, s, 4, u->language ? u->language : "en");
+	db_bind_int(c, s, 5, u->disabled ? 1 : 0);
+	if ((rc = db_exec_stmt(c, s, err)) < 0)
+		return rc;
+	if (db_changes(c) == 0)
+		return sb_error_set(err, SB_ENOTFOUND, "no such user");
+	return 0;
+}
+
+int store_user_sessions_delete(struct store_conn *c, int64_t user_id, struct sb_error *err)
+{
+	struct db_stmt *s;
+	int rc = db_stmt(c, STMT_SESSIONS_DELETE_USER, &s, err);
+	if (rc < 0)
+		return rc;
+	db_bind_int(c, s, 1, user_id);
+	return db_exec_stmt(c, s, err);
+}
+
+int store_users_list(struct store_conn *c, const struct store_user_filter *f, struct arena *a,
+		     struct store_user **users_out, size_t *n_out, struct sb_error *err)
+{
+	struct db_stmt *s;
+	int rc = db_stmt(c, STMT_USERS_LIST, &s, err);
+	if (rc < 0)
+		return rc;
+	db_bind_text(c, s, 1, f->role);
+	db_bind_opt_int(c, s, 2, f->org_id);
+	db_bind_text(c, s, 3, f->team);
+	db_bind_int(c, s, 4, f->limit);
+	db_bind_int(c, s, 5, f->offset);
+	size_t n = 0, cap = 0;
+	struct store_user *list = NULL;
+	while ((rc = db_step(c, s, err)) == DB_ROW) {
+		if (!db_list_slot(a, (void **)&list, n, &cap, sizeof(*list))) {
+			c->driver->reset(s);
+			return sb_error_set(err, SB_ENOMEM, "out of memory");
+		}
+		read_user(c, s, a, &list[n++]);
+	}
+	c->driver->reset(s);
+	*users_out = list;
+	*n_out = n;
+	return rc < 0 ? rc : 0;
+}
+
 /* ---- organizations ------------------------------------------------------ */
+
+static void read_org(struct store_conn *c, struct db_stmt *s, struct arena *a, struct store_org *o)
+{
+	o->id = db_int(c, s, 0);
+	o->name = db_text_dup(c, s, 1, a);
+	o->member_id = db_text_dup(c, s, 2, a);
+	o->bidder_ids = db_text_dup(c, s, 3, a);
+	o->spoc_id = db_int(c, s, 4);
+	o->account_rep_id = db_int(c, s, 5);
+	o->language = db_text_dup(c, s, 6, a);
+	o->created_at = db_int(c, s, 7);
+}
 
 int store_org_insert(struct store_conn *c, const struct store_org *o, int64_t *id_out,
 		     struct sb_error *err)
@@ -143,16 +227,48 @@ int store_org_get(struct store_conn *c, int64_t id, struct arena *a, struct stor
 	if (rc < 0)
 		return rc;
 	db_bind_int(c, s, 1, id);
-	if ((rc = one_row(c, s, "organization", err)) == 0) {
-		out->id = db_int(c, s, 0);
-		out->name = db_text_dup(c, s, 1, a);
-		out->member_id = db_text_dup(c, s, 2, a);
-		out->bidder_ids = db_text_dup(c, s, 3, a);
-		out->spoc_id = db_int(c, s, 4);
-		out->account_rep_id = db_int(c, s, 5);
-		out->language = db_text_dup(c, s, 6, a);
-		out->created_at = db_int(c, s, 7);
+	if ((rc = one_row(c, s, "organization", err)) == 0)
+		read_org(c, s, a, out);
+	c->driver->reset(s);
+	return rc;
+}
+
+int store_orgs_list(struct store_conn *c, int64_t only_id, int limit, int64_t offset,
+		    struct arena *a, struct store_org **orgs_out, size_t *n_out,
+		    struct sb_error *err)
+{
+	struct db_stmt *s;
+	int rc = db_stmt(c, STMT_ORGS_LIST, &s, err);
+	if (rc < 0)
+		return rc;
+	db_bind_opt_int(c, s, 1, only_id);
+	db_bind_int(c, s, 2, limit);
+	db_bind_int(c, s, 3, offset);
+	size_t n = 0, cap = 0;
+	struct store_org *list = NULL;
+	while ((rc = db_step(c, s, err)) == DB_ROW) {
+		if (!db_list_slot(a, (void **)&list, n, &cap, sizeof(*list))) {
+			c->driver->reset(s);
+			return sb_error_set(err, SB_ENOMEM, "out of memory");
+		}
+		read_org(c, s, a, &list[n++]);
 	}
+	c->driver->reset(s);
+	*orgs_out = list;
+	*n_out = n;
+	return rc < 0 ? rc : 0;
+}
+
+int store_orgs_represented(struct store_conn *c, int64_t user_id, int64_t *n_out,
+			   struct sb_error *err)
+{
+	struct db_stmt *s;
+	int rc = db_stmt(c, STMT_ORGS_REPRESENTED, &s, err);
+	if (rc < 0)
+		return rc;
+	db_bind_int(c, s, 1, user_id);
+	if ((rc = one_row(c, s, "count", err)) == 0)
+		*n_out = db_int(c, s, 0);
 	c->driver->reset(s);
 	return rc;
 }
@@ -177,6 +293,51 @@ int store_org_update(struct store_conn *c, const struct store_org *o, struct sb_
 					   : rc;
 	if (db_changes(c) == 0)
 		return sb_error_set(err, SB_ENOTFOUND, "no such organization");
+	return 0;
+}
+
+/* ---- teams -------------------------------------------------------------- */
+
+int store_teams_list(struct store_conn *c, struct arena *a, struct store_team **teams_out,
+		     size_t *n_out, struct sb_error *err)
+{
+	struct db_stmt *s;
+	int rc = db_stmt(c, STMT_TEAMS_LIST, &s, err);
+	if (rc < 0)
+		return rc;
+	size_t n = 0, cap = 0;
+	struct store_team *list = NULL;
+	while ((rc = db_step(c, s, err)) == DB_ROW) {
+		if (!db_list_slot(a, (void **)&list, n, &cap, sizeof(*list))) {
+			c->driver->reset(s);
+			return sb_error_set(err, SB_ENOMEM, "out of memory");
+		}
+		list[n].key = db_text_dup(c, s, 0, a);
+		list[n].name_en = db_text_dup(c, s, 1, a);
+		list[n].name_es = db_text_dup(c, s, 2, a);
+		n++;
+	}
+	c->driver->reset(s);
+	*teams_out = list;
+	*n_out = n;
+	return rc < 0 ? rc : 0;
+}
+
+int store_team_update(struct store_conn *c, const struct store_team *t, int64_t now,
+		      struct sb_error *err)
+{
+	struct db_stmt *s;
+	int rc = db_stmt(c, STMT_TEAM_UPDATE, &s, err);
+	if (rc < 0)
+		return rc;
+	db_bind_text(c, s, 1, t->key);
+	db_bind_text(c, s, 2, t->name_en);
+	db_bind_text(c, s, 3, t->name_es);
+	db_bind_int(c, s, 4, now);
+	if ((rc = db_exec_stmt(c, s, err)) < 0)
+		return rc;
+	if (db_changes(c) == 0)
+		return sb_error_set(err, SB_ENOTFOUND, "no such team");
 	return 0;
 }
 
@@ -281,5 +442,15 @@ int store_setting_put(struct store_conn *c, const char *key, const char *value,
 		return rc;
 	db_bind_text(c, s, 1, key);
 	db_bind_text(c, s, 2, value);
+	return db_exec_stmt(c, s, err);
+}
+
+int store_setting_delete(struct store_conn *c, const char *key, struct sb_error *err)
+{
+	struct db_stmt *s;
+	int rc = db_stmt(c, STMT_SETTING_DELETE, &s, err);
+	if (rc < 0)
+		return rc;
+	db_bind_text(c, s, 1, key);
 	return db_exec_stmt(c, s, err);
 }

@@ -23,20 +23,35 @@
 	"response_business_seconds, response_clock_seconds, resolved_at, closed_at, version, "     \
 	"idempotency_key"
 
+/* The columns of a user row, in the order store/accounts.c reads them. */
+#define STORE_USER_COLUMNS                                                                         \
+	"id, email, name, role, org_id, password_hash, language, created_at, disabled"
+
+/* The columns of an organization row. */
+#define STORE_ORG_COLUMNS                                                                          \
+	"id, name, member_id, bidder_ids, spoc_id, account_rep_id, language, created_at"
+
 #define STORE_STATEMENTS(X)                                                                        \
 	X(USER_INSERT, "INSERT INTO users (email, name, role, org_id, password_hash, language, "   \
 		       "created_at) VALUES (lower($1), $2, $3, $4, $5, $6, $7)")                   \
-	X(USER_GET, "SELECT id, email, name, role, org_id, password_hash, language, created_at "   \
-		    "FROM users WHERE id = $1")                                                    \
-	X(USER_GET_BY_EMAIL, "SELECT id, email, name, role, org_id, password_hash, language, "     \
-			     "created_at FROM users WHERE email = lower($1)")                      \
+	X(USER_GET, "SELECT " STORE_USER_COLUMNS " FROM users WHERE id = $1")                      \
+	X(USER_GET_BY_EMAIL, "SELECT " STORE_USER_COLUMNS " FROM users WHERE email = lower($1)")   \
+	X(USERS_LIST, "SELECT " STORE_USER_COLUMNS " FROM users WHERE ($1 IS NULL OR role = $1) "  \
+		      "AND ($2 IS NULL OR org_id = $2) AND ($3 IS NULL OR EXISTS (SELECT 1 "       \
+		      "FROM user_teams t WHERE t.user_id = users.id AND t.team_key = $3)) "        \
+		      "ORDER BY name COLLATE NOCASE, id LIMIT $4 OFFSET $5")                       \
+	X(USER_UPDATE, "UPDATE users SET name = $2, role = $3, language = $4, disabled = $5 "      \
+		       "WHERE id = $1")                                                            \
+	X(USER_TEAMS_CLEAR, "DELETE FROM user_teams WHERE user_id = $1")                           \
 	X(USER_TEAM_ADD, "INSERT INTO user_teams (user_id, team_key) VALUES ($1, $2) "             \
 			 "ON CONFLICT DO NOTHING")                                                 \
 	X(USER_TEAMS, "SELECT team_key FROM user_teams WHERE user_id = $1 ORDER BY team_key")      \
 	X(ORG_INSERT, "INSERT INTO orgs (name, member_id, bidder_ids, spoc_id, account_rep_id, "   \
 		      "language, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")                 \
-	X(ORG_GET, "SELECT id, name, member_id, bidder_ids, spoc_id, account_rep_id, language, "   \
-		   "created_at FROM orgs WHERE id = $1")                                           \
+	X(ORG_GET, "SELECT " STORE_ORG_COLUMNS " FROM orgs WHERE id = $1")                         \
+	X(ORGS_LIST, "SELECT " STORE_ORG_COLUMNS " FROM orgs WHERE ($1 IS NULL OR id = $1) "       \
+		     "ORDER BY name COLLATE NOCASE, id LIMIT $2 OFFSET $3")                        \
+	X(ORGS_REPRESENTED, "SELECT count(*) FROM orgs WHERE account_rep_id = $1")                 \
 	X(ORG_UPDATE, "UPDATE orgs SET name = $2, member_id = $3, bidder_ids = $4, spoc_id = $5, " \
 		      "account_rep_id = $6, language = $7 WHERE id = $1")                          \
 	X(TOKEN_INSERT, "INSERT INTO api_tokens (user_id, token_hash, label, created_at) "         \
@@ -47,12 +62,17 @@
 	X(SESSION_GET,                                                                             \
 	  "SELECT user_id, csrf FROM sessions WHERE id_hash = $1 AND expires_at > $2")             \
 	X(SESSION_DELETE, "DELETE FROM sessions WHERE id_hash = $1")                               \
+	X(SESSIONS_DELETE_USER, "DELETE FROM sessions WHERE user_id = $1")                         \
 	X(SETTING_GET, "SELECT value FROM settings WHERE key = $1")                                \
 	X(SETTING_PUT, "INSERT INTO settings (key, value) VALUES ($1, $2) "                        \
 		       "ON CONFLICT (key) DO UPDATE SET value = excluded.value")                   \
+	X(SETTING_DELETE, "DELETE FROM settings WHERE key = $1")                                   \
 	X(TEAM_UPSERT, "INSERT INTO teams (key, name_en, name_es) VALUES ($1, $2, $3) "            \
 		       "ON CONFLICT (key) DO UPDATE SET name_en = excluded.name_en, "              \
-		       "name_es = excluded.name_es")                                               \
+		       "name_es = excluded.name_es WHERE teams.renamed_at IS NULL")                \
+	X(TEAMS_LIST, "SELECT key, name_en, name_es FROM teams ORDER BY key")                      \
+	X(TEAM_UPDATE, "UPDATE teams SET name_en = $2, name_es = $3, renamed_at = $4 "             \
+		       "WHERE key = $1")                                                           \
 	X(REQUEST_TYPE_SEED, "INSERT INTO request_types (key, kind, team_key, name_en, name_es, "  \
 			     "hint_en, hint_es, rules, required_object_type, position, "           \
 			     "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "  \

@@ -66,8 +66,9 @@ bool store_in_write(const struct store_conn *c);
 
 /*
  * Writes the built-in reference data: the five teams (names refreshed on
- * every run) and the default request types (only those missing, so that
- * admins' edits survive upgrades). Runs in its own write transaction;
+ * every run, except those of a team an admin renamed) and the default
+ * request types (only those missing, so that admins' edits survive
+ * upgrades). Runs in its own write transaction;
  * store_migrate() calls it after migrating.
  */
 int store_seed_defaults(struct store_conn *c, int64_t now, struct sb_error *err);
@@ -83,6 +84,7 @@ struct store_user {
 	const char *password_hash; /* Argon2id string; NULL when none */
 	const char *language;      /* "en", "es" */
 	int64_t created_at;
+	bool disabled; /* may not sign in nor use tokens */
 };
 
 /* Inserts U (id ignored) and sets *id_out. A taken email is -SB_ECONFLICT. */
@@ -98,6 +100,29 @@ int store_user_team_add(struct store_conn *c, int64_t user_id, const char *team,
 /* The user's team keys, comma-separated, in A ("" when none). */
 int store_user_teams(struct store_conn *c, int64_t user_id, struct arena *a, char **teams_out,
 		     struct sb_error *err);
+/* Replaces the user's teams with the N keys of TEAMS (an unknown key is -SB_ENOTFOUND). */
+int store_user_teams_set(struct store_conn *c, int64_t user_id, const char *const *teams, size_t n,
+			 struct sb_error *err);
+/* Writes name, role, language and disabled of U (by U->id). -SB_ENOTFOUND when none. */
+int store_user_update(struct store_conn *c, const struct store_user *u, struct sb_error *err);
+/* Ends every session of the user (their API tokens stay). */
+int store_user_sessions_delete(struct store_conn *c, int64_t user_id, struct sb_error *err);
+
+/* A filter for listing users: zero/NULL fields do not filter. */
+struct store_user_filter {
+	const char *role;
+	int64_t org_id;
+	const char *team; /* members of this team */
+	int limit;        /* 1..STORE_LIST_MAX */
+	int64_t offset;
+};
+
+/* The most rows one call of a *_list function of this section returns. */
+#define STORE_LIST_MAX 500
+
+/* Users matching F, by name (ASCII case folded) then id, in A. */
+int store_users_list(struct store_conn *c, const struct store_user_filter *f, struct arena *a,
+		     struct store_user **users_out, size_t *n_out, struct sb_error *err);
 
 /* ---- organizations ------------------------------------------------------ */
 
@@ -118,6 +143,30 @@ int store_org_get(struct store_conn *c, int64_t id, struct arena *a, struct stor
 		  struct sb_error *err);
 /* Writes every field of O (by O->id). -SB_ENOTFOUND when there is none. */
 int store_org_update(struct store_conn *c, const struct store_org *o, struct sb_error *err);
+/*
+ * Organizations by name (ASCII case folded) then id, in A: only ONLY_ID
+ * when nonzero; at most LIMIT (1..STORE_LIST_MAX) after skipping OFFSET.
+ */
+int store_orgs_list(struct store_conn *c, int64_t only_id, int limit, int64_t offset,
+		    struct arena *a, struct store_org **orgs_out, size_t *n_out,
+		    struct sb_error *err);
+/* How many organizations name user USER_ID their account representative. */
+int store_orgs_represented(struct store_conn *c, int64_t user_id, int64_t *n_out,
+			   struct sb_error *err);
+
+/* ---- teams -------------------------------------------------------------- */
+
+struct store_team {
+	const char *key;
+	const char *name_en, *name_es;
+};
+
+/* The teams as stored (names as an admin may have changed them), by key, in A. */
+int store_teams_list(struct store_conn *c, struct arena *a, struct store_team **teams_out,
+		     size_t *n_out, struct sb_error *err);
+/* Renames team T->key; the seed keeps these names from now on. -SB_ENOTFOUND when none. */
+int store_team_update(struct store_conn *c, const struct store_team *t, int64_t now,
+		      struct sb_error *err);
 
 /* ---- tokens and sessions ------------------------------------------------ */
 
@@ -148,6 +197,8 @@ int store_setting_get(struct store_conn *c, const char *key, struct arena *a, ch
 		      struct sb_error *err);
 int store_setting_put(struct store_conn *c, const char *key, const char *value,
 		      struct sb_error *err);
+/* Removes a setting (its default applies again); no such setting is not an error. */
+int store_setting_delete(struct store_conn *c, const char *key, struct sb_error *err);
 
 /* ---- request types ------------------------------------------------------ */
 
@@ -248,8 +299,10 @@ struct store_ticket_filter {
 	int64_t after_id;
 	int64_t after_due;
 	bool has_after;
-	int limit; /* 1..100 */
+	int limit; /* 1..STORE_TICKETS_MAX */
 };
+
+#define STORE_TICKETS_MAX 500
 
 /* Tickets matching F, in A, at most F->limit; *more_out when there are more. */
 int store_tickets_list(struct store_conn *c, const struct store_ticket_filter *f, struct arena *a,

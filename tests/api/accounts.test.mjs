@@ -42,13 +42,14 @@ test('signing in sets an HttpOnly SameSite session cookie and returns the user a
   assert.ok(res.json.csrf_token.length >= 16, 'a CSRF token of some length');
   assert.deepEqual(res.json.user, {
     id: org.spoc.id, email: org.spoc.email, name: 'Spoc Acme Media', role: 'contact',
-    org_id: org.org.id, teams: [], language: 'en',
+    org_id: org.org.id, teams: [], language: 'en', disabled: false,
   });
   assert.ok(!/password|hash/i.test(res.text), 'no password material in the answer');
 
   const me = await client(server.base, { cookie: cookie.split(';')[0] }).get('/api/v1/session');
   assert.equal(me.status, 200);
-  assert.deepEqual(me.json, { user: res.json.user });
+  // A cookie caller gets the session's CSRF token back (the web app after a reload).
+  assert.deepEqual(me.json, { user: res.json.user, csrf_token: res.json.csrf_token });
 });
 
 test('every role signs in and GET /api/v1/session tells who is signed in', async () => {
@@ -259,7 +260,7 @@ test('admins add users of every role, and the answer has no password material', 
     assert.equal(res.status, 201, res.text);
     assert.deepEqual(res.json, {
       id: res.json.id, email, name: `New ${c.role}`, role: c.role, org_id: c.org_id ?? null,
-      teams: [...(c.teams || [])].sort(), language: c.language || 'en',
+      teams: [...(c.teams || [])].sort(), language: c.language || 'en', disabled: false,
     });
     assert.ok(Number.isInteger(res.json.id) && res.json.id > 0);
     assert.ok(!/password|hash/i.test(res.text), res.text);

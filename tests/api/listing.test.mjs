@@ -160,12 +160,16 @@ for (const [name, query] of [['newest first', ''], ['by due', 'sort=due'], ['by 
   });
 }
 
-test('limit is 1 to 100; other values are a 422', async () => {
+test('limit is 1 to 500 for staff and 1 to 100 for contacts; other values are a 422', async () => {
   assert.equal((await server.admin.get('/api/v1/tickets?limit=1')).json.items.length, 1);
   assert.equal((await server.admin.get('/api/v1/tickets?limit=100')).json.items.length, all.length);
-  for (const v of ['0', '101', '-1', 'abc', '1.5', '']) {
+  assert.equal((await server.admin.get('/api/v1/tickets?limit=500')).json.items.length, all.length);
+  assert.equal((await cs.as.get('/api/v1/tickets?limit=500')).status, 200);
+  for (const v of ['0', '501', '-1', 'abc', '1.5', '']) {
     expectFields(await server.admin.get(`/api/v1/tickets?limit=${v}`), ['limit']);
   }
+  assert.equal((await a.asSpoc.get('/api/v1/tickets?limit=100')).status, 200);
+  for (const v of ['101', '500']) expectFields(await a.asSpoc.get(`/api/v1/tickets?limit=${v}`), ['limit']);
 });
 
 test('a cursor that is not from this listing is a 422', async () => {

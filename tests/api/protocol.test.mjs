@@ -93,8 +93,9 @@ test('openapi.json agrees with the route table on authentication, bodies and par
 
 // ---- errors --------------------------------------------------------------------------------
 
-test('an unknown path is a JSON 404', async () => {
-  for (const path of ['/', '/api', '/api/v1', '/api/v1/ticket', '/api/v1/tickets/1/nope', '/api/v2/tickets', '/healthz/x']) {
+// Paths outside /api belong to the web app (tests/browser/shell.test.mjs).
+test('an unknown API path is a JSON 404', async () => {
+  for (const path of ['/api', '/api/', '/api/v1', '/api/v1/ticket', '/api/v1/tickets/1/nope', '/api/v2/tickets', '/healthz.json']) {
     const res = await server.admin.get(path);
     expectError(res, 404, 'not_found');
     assert.equal(res.json.error.fields, undefined);
@@ -112,7 +113,7 @@ test('an id that is not a positive integer is a 404', async () => {
 
 test('a known path with another method is a JSON 405', async () => {
   for (const [method, path] of [['DELETE', '/api/v1/tickets'], ['PUT', `/api/v1/tickets/${ticket.id}`], ['POST', '/healthz'],
-    ['PATCH', '/api/v1/session'], ['DELETE', `/api/v1/orgs/${org.org.id}`], ['OPTIONS', '/api/v1/tickets'], ['GET', '/api/v1/users']]) {
+    ['PATCH', '/api/v1/session'], ['DELETE', `/api/v1/orgs/${org.org.id}`], ['OPTIONS', '/api/v1/tickets'], ['PUT', '/api/v1/users']]) {
     const res = await server.admin.request(method, path);
     expectError(res, 405, 'method_not_allowed');
   }

@@ -65,6 +65,64 @@ static void sleep_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
+/* ---- a stream (GET /stream) ---- */
+
+static struct {
+	pthread_mutex_t lock;       /* pending, end, stream */
+	char pending[1 << 16];      /* what FILL sends next */
+	bool end;                   /* FILL ends the body once PENDING is sent */
+	bool wake_in_fill;          /* once: FILL, about to answer WAIT, gets "late" and a wake */
+	struct http_stream *stream; /* the last one made, until its DONE */
+	atomic_int fills, dones, made, refused;
+} st = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+static enum http_stream_status stream_fill(void *ctx, char *buf, size_t max, size_t *len_out)
+{
+	(void)ctx;
+	atomic_fetch_add(&st.fills, 1);
+	pthread_mutex_lock(&st.lock);
+	enum http_stream_status r = HTTP_STREAM_WAIT;
+	size_t n = strlen(st.pending);
+	if (n) {
+		n = n < max ? n : max;
+		memcpy(buf, st.pending, n);
+		memmove(st.pending, st.pending + n, strlen(st.pending + n) + 1);
+		*len_out = n;
+		r = HTTP_STREAM_DATA;
+	} else if (st.end) {
+		r = HTTP_STREAM_END;
+	}
+	if (r == HTTP_STREAM_WAIT && st.wake_in_fill) {
+		/* the worst moment for a wake: after FILL looked, before the park */
+		st.wake_in_fill = false;
+		strcat(st.pending, "late");
+		http_stream_wake(st.stream);
+	}
+	pthread_mutex_unlock(&st.lock);
+	return r;
+}
+
+static void stream_done(void *ctx)
+{
+	(void)ctx;
+	pthread_mutex_lock(&st.lock); /* the lock the waker holds */
+	st.stream = NULL;
+	pthread_mutex_unlock(&st.lock);
+	atomic_fetch_add(&st.dones, 1);
+}
+
+/* Gives the stream TEXT to send (and the end, with END), and wakes it. */
+static void stream_push(const char *text, bool end)
+{
+	pthread_mutex_lock(&st.lock);
+	cr_assert_lt(strlen(st.pending) + strlen(text), sizeof(st.pending));
+	strcat(st.pending, text);
+	st.end = end;
+	if (st.stream)
+		http_stream_wake(st.stream);
+	pthread_mutex_unlock(&st.lock);
+}
+
 static void test_handler(struct http_request *req, struct http_response *res, void *ctx)
 {
 	(void)ctx;
@@ -118,6 +176,18 @@ static void test_handler(struct http_request *req, struct http_response *res, vo
 		res->nheaders = 1;
 	} else if (!strcmp(req->path, "/empty")) {
 		res->status = 204;
+	} else if (!strcmp(req->path, "/stream")) {
+		struct http_stream *s;
+		if (http_response_stream(req, stream_fill, stream_done, NULL, &s) == 0) {
+			pthread_mutex_lock(&st.lock);
+			st.stream = s;
+			pthread_mutex_unlock(&st.lock);
+			res->content_type = "text/plain";
+			atomic_fetch_add(&st.made, 1);
+		} else {
+			res->status = 503;
+			atomic_fetch_add(&st.refused, 1);
+		}
 	} else {
 		char *body = arena_printf(req->arena, "{\"len\":%zu}", req->body_len);
 		res->body = body;
@@ -132,19 +202,25 @@ static size_t test_body_limit(const char *method, const char *path, void *ctx)
 	return !strcmp(path, "/small") ? 16 : 1024 * 1024;
 }
 
-static struct http_server *start_on(const char *listen)
+static struct http_server *start_with(const char *listen, unsigned max_streams)
 {
 	struct http_server_config config = {
 		.listen = listen,
 		.threads = 2,
 		.handler = test_handler,
 		.body_limit = test_body_limit,
+		.max_streams = max_streams,
 	};
 	struct http_server *server;
 	struct sb_error err = {0};
 	cr_assert_eq(http_server_start(&config, &server, &err), 0, "%s", err.message);
 	cr_assert_neq(http_server_port(server), 0);
 	return server;
+}
+
+static struct http_server *start_on(const char *listen)
+{
+	return start_with(listen, 0);
 }
 
 static struct http_server *start(void)
@@ -254,6 +330,13 @@ static void read_reply(struct conn *c, struct reply *r, bool head_request)
 	used += r->body_len;
 	memmove(c->buf, c->buf + used, c->len - used);
 	c->len -= used;
+}
+
+/* Reads until NEEDLE has arrived (within the 5 s receive timeout). */
+static void read_until(struct conn *c, const char *needle)
+{
+	while (!memmem(c->buf, c->len, needle, strlen(needle)))
+		cr_assert(fill(c), "connection closed before \"%s\"", needle);
 }
 
 static void assert_closed(struct conn *c)
@@ -659,6 +742,146 @@ Test(http_server, stop_lets_a_request_in_flight_finish_and_be_answered)
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
 	cr_assert_neq(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
 	close(fd);
+}
+
+/* ---- streams ---- */
+
+static long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void wait_for(atomic_int *counter, int value)
+{
+	for (long t0 = now_ms(); atomic_load(counter) < value; sleep_ms(1))
+		cr_assert_lt(now_ms() - t0, 5000, "waited 5 s for %d (at %d)", value,
+			     atomic_load(counter));
+}
+
+/* Opens GET /stream and reads its head. */
+static struct conn *open_stream(uint16_t port)
+{
+	struct conn *c = dial(port);
+	send_str(c, "GET /stream HTTP/1.1\r\nHost: x\r\n\r\n");
+	read_until(c, "\r\n\r\n");
+	return c;
+}
+
+Test(http_server, a_stream_sends_what_fill_makes_and_parks_without_a_thread_until_woken)
+{
+	struct http_server *server = start(); /* two pool threads */
+	uint16_t port = http_server_port(server);
+	struct conn *c = open_stream(port);
+	cr_assert(!strncmp(c->buf, "HTTP/1.1 200 ", 13), "%.*s", (int)c->len, c->buf);
+	cr_assert(memmem(c->buf, c->len, "Transfer-Encoding: chunked", 26));
+	cr_assert(memmem(c->buf, c->len, "Content-Type: text/plain", 24));
+	cr_assert(memmem(c->buf, c->len, "Cache-Control: no-store", 23));
+
+	/* Parked: FILL is not called again (no busy loop)... */
+	wait_for(&st.fills, 1);
+	int fills = atomic_load(&st.fills);
+	sleep_ms(200);
+	cr_assert_eq(atomic_load(&st.fills), fills, "a parked stream is not polled");
+	/* ...and holds no thread: two more streams, then requests, on two threads. */
+	struct conn *more[2] = {open_stream(port), open_stream(port)};
+	for (int i = 0; i < 3; i++)
+		cr_assert_eq(exchange(port, "GET /x HTTP/1.1\r\nHost: x\r\n\r\n").status, 200);
+
+	stream_push("hello", false); /* wakes the last stream made */
+	read_until(more[1], "hello");
+	stream_push("", true);
+	read_until(more[1], "\r\n0\r\n\r\n"); /* the last chunk */
+	wait_for(&st.dones, 1);
+	hang_up(more[1]);
+	hang_up(more[0]);
+	hang_up(c);
+	http_server_stop(server);
+	cr_assert_eq(atomic_load(&st.dones), 3, "DONE once per stream, however it ended");
+}
+
+static void *pusher_run(void *arg)
+{
+	(void)arg;
+	char line[32];
+	for (int i = 0; i < 2000; i++) {
+		snprintf(line, sizeof(line), "[%d]", i);
+		stream_push(line, false);
+		if (i % 64 == 0)
+			sleep_ms(1);
+	}
+	return NULL;
+}
+
+Test(http_server, a_wake_that_arrives_while_fill_runs_is_not_lost)
+{
+	st.wake_in_fill = true;
+	struct http_server *server = start();
+	struct conn *c = open_stream(http_server_port(server));
+	read_until(c, "late");
+	hang_up(c);
+	http_server_stop(server);
+}
+
+Test(http_server, no_wake_is_lost_however_it_races_the_fill)
+{
+	struct http_server *server = start();
+	struct conn *c = open_stream(http_server_port(server));
+	pthread_t t;
+	pthread_create(&t, NULL, pusher_run, NULL);
+	read_until(c, "[1999]"); /* a lost wake would leave it parked with bytes pending */
+	pthread_join(t, NULL);
+	hang_up(c);
+	http_server_stop(server);
+}
+
+Test(http_server, stop_ends_a_parked_stream_at_once)
+{
+	struct http_server *server = start();
+	struct conn *c = open_stream(http_server_port(server));
+	wait_for(&st.fills, 1);
+	long t0 = now_ms();
+	http_server_stop(server);
+	long took = now_ms() - t0;
+	cr_assert_lt(took, 2000, "stop took %ld ms: it must not wait for streams", took);
+	cr_assert_eq(atomic_load(&st.dones), 1);
+	read_until(c, "\r\n0\r\n\r\n"); /* ended cleanly, not cut */
+	hang_up(c);
+}
+
+Test(http_server, streams_beyond_the_maximum_are_refused)
+{
+	struct http_server *server = start_with("127.0.0.1:0", 2);
+	uint16_t port = http_server_port(server);
+	struct conn *a = open_stream(port), *b = open_stream(port);
+	struct reply r = exchange(port, "GET /stream HTTP/1.1\r\nHost: x\r\n\r\n");
+	cr_assert_eq(r.status, 503, "%s", r.head);
+	cr_assert_eq(atomic_load(&st.made), 2);
+	cr_assert_eq(atomic_load(&st.refused), 1);
+	/* One ends: there is room again. */
+	stream_push("", true); /* ends B, the last made */
+	read_until(b, "\r\n0\r\n\r\n");
+	wait_for(&st.dones, 1);
+	struct conn *c = open_stream(port);
+	cr_assert_eq(atomic_load(&st.made), 3);
+	hang_up(a);
+	hang_up(b);
+	hang_up(c);
+	http_server_stop(server);
+}
+
+Test(http_server, a_client_that_left_is_noticed_when_its_stream_writes)
+{
+	struct http_server *server = start();
+	struct conn *c = open_stream(http_server_port(server));
+	wait_for(&st.fills, 1);
+	hang_up(c);
+	for (long t0 = now_ms(); atomic_load(&st.dones) == 0; sleep_ms(20)) {
+		cr_assert_lt(now_ms() - t0, 5000, "the stream never noticed");
+		stream_push("ping", false);
+	}
+	http_server_stop(server);
 }
 
 Test(http_server, stop_accepts_null)

@@ -425,6 +425,160 @@ Test(store, request_types_are_seeded_and_editable)
 	cr_assert_eq(store_request_type_get(conn, "nope", arena, &t, NULL), -SB_ENOTFOUND);
 }
 
+Test(store, a_renamed_team_keeps_its_names_when_the_seed_runs_again)
+{
+	struct store_team *teams;
+	size_t n;
+	cr_assert_eq(store_teams_list(conn, arena, &teams, &n, NULL), 0);
+	cr_assert_eq(n, 5);
+	cr_assert_str_eq(teams[0].key, "ad-quality");
+	struct store_team t = {"app-support", "Apps", "Aplicaciones"};
+	cr_assert_eq(store_write_begin(conn, NULL), 0);
+	cr_assert_eq(store_team_update(conn, &t, 7, NULL), 0);
+	t.key = "nope";
+	cr_assert_eq(store_team_update(conn, &t, 7, NULL), -SB_ENOTFOUND);
+	cr_assert_eq(store_write_commit(conn, NULL), 0);
+	cr_assert_eq(store_seed_defaults(conn, 8, NULL), 0);
+	cr_assert_eq(store_teams_list(conn, arena, &teams, &n, NULL), 0);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(teams[i].key, "app-support") == 0) {
+			cr_assert_str_eq(teams[i].name_en, "Apps");
+			cr_assert_str_eq(teams[i].name_es, "Aplicaciones");
+		}
+}
+
+Test(store, settings_can_be_deleted)
+{
+	char *v = NULL;
+	cr_assert_eq(store_write_begin(conn, NULL), 0);
+	cr_assert_eq(store_setting_put(conn, "calendar.holidays", "2026-12-24", NULL), 0);
+	cr_assert_eq(store_setting_delete(conn, "calendar.holidays", NULL), 0);
+	cr_assert_eq(store_setting_delete(conn, "calendar.holidays", NULL), 0);
+	cr_assert_eq(store_write_commit(conn, NULL), 0);
+	cr_assert_eq(store_setting_get(conn, "calendar.holidays", arena, &v, NULL), 0);
+	cr_assert_null(v);
+}
+
+static void rename_user(int64_t id, const char *name)
+{
+	struct store_user u;
+	cr_assert_eq(store_user_get(conn, id, arena, &u, NULL), 0);
+	u.name = name;
+	cr_assert_eq(store_write_begin(conn, NULL), 0);
+	cr_assert_eq(store_user_update(conn, &u, NULL), 0);
+	cr_assert_eq(store_write_commit(conn, NULL), 0);
+}
+
+static size_t users(struct store_user_filter f, int64_t *ids)
+{
+	struct store_user *list;
+	size_t n;
+	if (!f.limit)
+		f.limit = STORE_LIST_MAX;
+	cr_assert_eq(store_users_list(conn, &f, arena, &list, &n, NULL), 0);
+	for (size_t i = 0; i < n; i++)
+		ids[i] = list[i].id;
+	return n;
+}
+
+Test(store, users_list_by_name_and_filter_by_role_org_and_team)
+{
+	int64_t org = add_org("Acme");
+	int64_t zed = add_user("zed@desk.com", "agent", 0);
+	int64_t amy = add_user("amy@desk.com", "lead", 0);
+	int64_t bob = add_user("bob@acme.com", "contact", org);
+	rename_user(zed, "Zed");
+	rename_user(amy, "amy");
+	rename_user(bob, "Bob");
+	const char *cs[] = {"client-services", "ad-quality"};
+	cr_assert_eq(store_write_begin(conn, NULL), 0);
+	cr_assert_eq(store_user_teams_set(conn, zed, cs, 2, NULL), 0);
+	cr_assert_eq(store_user_teams_set(conn, amy, cs + 1, 1, NULL), 0);
+	cr_assert_eq(store_write_commit(conn, NULL), 0);
+
+	int64_t ids[8];
+	/* Names sort with ASCII case folded. */
+	cr_assert_eq(users((struct store_user_filter){0}, ids), 3);
+	cr_assert(ids[0] == amy && ids[1] == bob && ids[2] == zed);
+	cr_assert_eq(users((struct store_user_filter){.role = "agent"}, ids), 1);
+	cr_assert_eq(ids[0], zed);
+	cr_assert_eq(users((struct store_user_filter){.org_id = org}, ids), 1);
+	cr_assert_eq(ids[0], bob);
+	cr_assert_eq(users((struct store_user_filter){.team = "ad-quality"}, ids), 2);
+	cr_assert(ids[0] == amy && ids[1] == zed);
+	cr_assert_eq(users((struct store_user_filter){.team = "client-services"}, ids), 1);
+	cr_assert_eq(users((struct store_user_filter){.limit = 1, .offset = 1}, ids), 1);
+	cr_assert_eq(ids[0], bob);
+
+	/* Setting teams replaces them. */
+	char *teams = NULL;
+	cr_assert_eq(store_write_begin(conn, NULL), 0);
+	cr_assert_eq(store_user_teams_set(conn, zed, cs + 1, 1, NULL), 0);
+	cr_assert_eq(store_write_commit(conn, NULL), 0);
+	cr_assert_eq(store_user_teams(conn, zed, arena, &teams, NULL), 0);
+	cr_assert_str_eq(teams, "ad-quality");
+}
+
+Test(store, a_user_update_writes_role_language_and_disabled_and_can_end_sessions)
+{
+	int64_t id = add_user("ana@desk.com", "agent", 0);
+	unsigned char hash[SECRET_HASH_LEN];
+	secret_token_hash("sbs_y", hash);
+	cr_assert_eq(store_write_begin(conn, NULL), 0);
+	cr_assert_eq(store_session_insert(conn, hash, id, "c", 1, 1000, NULL), 0);
+	cr_assert_eq(store_write_commit(conn, NULL), 0);
+
+	struct store_user u;
+	cr_assert_eq(store_user_get(conn, id, arena, &u, NULL), 0);
+	cr_assert(!u.disabled);
+	u.role = "lead";
+	u.language = "es";
+	u.disabled = true;
+	cr_assert_eq(store_write_begin(conn, NULL), 0);
+	cr_assert_eq(store_user_update(conn, &u, NULL), 0);
+	cr_assert_eq(store_user_sessions_delete(conn, id, NULL), 0);
+	cr_assert_eq(store_write_commit(conn, NULL), 0);
+	cr_assert_eq(store_user_get(conn, id, arena, &u, NULL), 0);
+	cr_assert_str_eq(u.role, "lead");
+	cr_assert_str_eq(u.language, "es");
+	cr_assert(u.disabled);
+	int64_t who;
+	char *csrf;
+	cr_assert_eq(store_session_get(conn, hash, 2, arena, &who, &csrf, NULL), -SB_ENOTFOUND);
+
+	u.id = 4242;
+	cr_assert_eq(store_write_begin(conn, NULL), 0);
+	cr_assert_eq(store_user_update(conn, &u, NULL), -SB_ENOTFOUND);
+	store_write_rollback(conn);
+}
+
+Test(store, orgs_list_by_name_and_count_those_a_rep_represents)
+{
+	int64_t b = add_org("beta"), a = add_org("Alpha"), c = add_org("Gamma");
+	int64_t rep = add_user("rep@desk.com", "account-rep", 0);
+	struct store_org o;
+	cr_assert_eq(store_org_get(conn, c, arena, &o, NULL), 0);
+	o.account_rep_id = rep;
+	cr_assert_eq(store_write_begin(conn, NULL), 0);
+	cr_assert_eq(store_org_update(conn, &o, NULL), 0);
+	cr_assert_eq(store_write_commit(conn, NULL), 0);
+
+	struct store_org *orgs;
+	size_t n;
+	cr_assert_eq(store_orgs_list(conn, 0, STORE_LIST_MAX, 0, arena, &orgs, &n, NULL), 0);
+	cr_assert_eq(n, 3);
+	cr_assert(orgs[0].id == a && orgs[1].id == b && orgs[2].id == c);
+	cr_assert_eq(store_orgs_list(conn, b, STORE_LIST_MAX, 0, arena, &orgs, &n, NULL), 0);
+	cr_assert(n == 1 && orgs[0].id == b);
+	cr_assert_eq(store_orgs_list(conn, 0, 1, 2, arena, &orgs, &n, NULL), 0);
+	cr_assert(n == 1 && orgs[0].id == c);
+	int64_t count = -1;
+	cr_assert_eq(store_orgs_represented(conn, rep, &count, NULL), 0);
+	cr_assert_eq(count, 1);
+	cr_assert_eq(store_orgs_represented(conn, rep + 1, &count, NULL), 0);
+	cr_assert_eq(count, 0);
+}
+
 /* ---- group commit ------------------------------------------------------- */
 
 struct writer_arg {
