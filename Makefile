@@ -7,6 +7,8 @@
 #                Chromium, fuzz targets over their seed corpora
 #   make fuzz    run every fuzz target for FUZZ_SECONDS each
 #   make bench   the benchmarks (figures go in bench/RESULTS.md)
+#   make screenshots  the browser suite, saving the main screens to
+#                docs/screenshots/
 #   make format  clang-format the C sources
 #   make clean
 
@@ -20,7 +22,7 @@ SANITIZE_FLAGS := -fno-sanitize-recover=all -fno-omit-frame-pointer
 WEB_SOURCES := $(shell find web -type f -not -path '*/node_modules/*' 2>/dev/null)
 
 .PHONY: all bootstrap run check check-unit check-api check-browser check-asan check-cli \
-	check-fuzz fuzz bench format clean web
+	check-fuzz fuzz bench format clean web screenshots
 
 all: bootstrap web
 	@test -f $(BUILD)/build.ninja || meson setup $(BUILD)
@@ -57,6 +59,10 @@ check-api:
 
 check-browser: all
 	SWITCHBOARD_BIN=$(BUILD)/switchboard node --test --test-concurrency=1 tests/browser/
+
+screenshots: all
+	SWITCHBOARD_BIN=$(BUILD)/switchboard SWITCHBOARD_SCREENSHOTS=docs/screenshots \
+		node --test --test-concurrency=1 tests/browser/
 
 check-asan: bootstrap
 	@test -f $(ASAN)/build.ninja || meson setup $(ASAN) -Db_sanitize=address,undefined \

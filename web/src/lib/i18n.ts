@@ -45,9 +45,13 @@ export function setLanguage(l: Language) {
 /** Re-renders the calling component when the language changes. */
 export function useLanguage(): Language {
   const [, force] = useState(0);
+  const rendered = current;
   useEffect(() => {
     const fn = () => force((n) => n + 1);
     listeners.add(fn);
+    // A change between the first render and this effect (the session
+    // arriving from a cached page load) would otherwise be missed.
+    if (current !== rendered) fn();
     return () => {
       listeners.delete(fn);
     };

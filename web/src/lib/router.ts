@@ -36,9 +36,13 @@ export interface Location {
 
 export function useLocation(): Location {
   const [, force] = useState(0);
+  const rendered = location.href;
   useEffect(() => {
     const fn = () => force((n) => n + 1);
     listeners.add(fn);
+    // A change between the first render and this effect (the session
+    // arriving from a cached page load) would otherwise be missed.
+    if (location.href !== rendered) fn();
     return () => {
       listeners.delete(fn);
     };

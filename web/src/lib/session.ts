@@ -27,9 +27,13 @@ export function currentUser(): User | null {
 
 export function useSession(): Session {
   const [, force] = useState(0);
+  const rendered = session;
   useEffect(() => {
     const fn = () => force((n) => n + 1);
     listeners.add(fn);
+    // A change between the first render and this effect (the session
+    // arriving from a cached page load) would otherwise be missed.
+    if (session !== rendered) fn();
     return () => {
       listeners.delete(fn);
     };

@@ -40,7 +40,7 @@ export type FieldLevel = "required" | "recommended" | "optional";
 
 export interface RequestType {
   key: string;
-  kind: "support" | "account";
+  kind: "routed" | "account";
   team: string | null;
   name_en: string;
   name_es: string;
