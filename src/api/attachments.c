@@ -66,17 +66,8 @@ static const char *clean_type(struct api_call *call, const char *type)
 		       : "application/octet-stream";
 }
 
-int api_attachments_create(struct api_call *call)
+int api_multipart_body(struct api_call *call, const char *json_part)
 {
-	int64_t id;
-	struct store_ticket t;
-	int rc;
-	if ((rc = api_param_id(call, &id)) < 0 || (rc = api_ticket_load(call, id, &t)) < 0)
-		return rc;
-	if (strcmp(t.status, "closed") == 0)
-		return api_fail(call, SB_ECONFLICT,
-				"a closed ticket is final; a new message opens a follow-up ticket");
-
 	struct http_part *parts;
 	size_t n;
 	struct sb_error perr = {0};
@@ -88,8 +79,18 @@ int api_attachments_create(struct api_call *call)
 				 MAX_FILES + 5, &parts, &n, &perr) < 0)
 		return api_fail_status(call, 400, "malformed_multipart", perr.message);
 
-	size_t files = 0;
+	call->files = arena_alloc(call->arena, (n + 1) * sizeof(*call->files));
+	if (!call->files)
+		return api_fail(call, SB_ENOMEM, "out of memory");
+	call->nfiles = 0;
+	const struct http_part *json = NULL;
 	for (size_t i = 0; i < n; i++) {
+		if (json_part && !parts[i].filename && strcmp(parts[i].name, json_part) == 0) {
+			if (json)
+				api_field_error(call, json_part, "sent twice");
+			json = &parts[i];
+			continue;
+		}
 		if (!parts[i].filename)
 			continue;
 		if (strcmp(parts[i].name, "file") != 0)
@@ -98,37 +99,94 @@ int api_attachments_create(struct api_call *call)
 		else if (parts[i].len > MAX_FILE_SIZE)
 			api_field_error(call, "file", "%s is larger than %d MB", parts[i].filename,
 					MAX_FILE_SIZE / (1024 * 1024));
-		files++;
+		call->files[call->nfiles++] = parts[i];
 	}
-	if (files == 0)
-		api_field_error(call, "file", "required: at least one file part");
-	else if (files > MAX_FILES)
+	if (call->nfiles > MAX_FILES)
 		api_field_error(call, "file", "at most %d files at once", MAX_FILES);
+	if (json_part && !json)
+		api_field_error(call, json_part,
+				"required: the fields as a JSON object in a part "
+				"named \"%s\"",
+				json_part);
 	if (call->nfields)
 		return -SB_EINVAL;
+	if (!json)
+		return 0;
+	json_error_t jerr;
+	call->body = json_loadb(json->data, json->len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!call->body || !json_is_object(call->body))
+		return api_fail_status(call, 400, "malformed_json",
+				       "the \"ticket\" part must be a JSON object");
+	return 0;
+}
 
-	struct store_attachment *saved = arena_alloc(call->arena, files * sizeof(*saved));
-	size_t k = 0;
-	/* Bytes first (durable), then the rows that point at them. */
-	for (size_t i = 0; saved && i < n; i++) {
-		if (!parts[i].filename)
-			continue;
+int api_files_put(struct api_call *call, struct store_attachment **rows_out)
+{
+	struct store_attachment *rows =
+		arena_alloc(call->arena, (call->nfiles + 1) * sizeof(*rows));
+	if (!rows)
+		return api_fail(call, SB_ENOMEM, "out of memory");
+	for (size_t i = 0; i < call->nfiles; i++) {
+		const struct http_part *f = &call->files[i];
 		char hex[65];
-		if ((rc = store_blob_put(call->api->store, parts[i].data, parts[i].len, hex,
-					 &call->err)) < 0)
+		int rc = store_blob_put(call->api->store, f->data, f->len, hex, &call->err);
+		if (rc < 0)
 			return rc;
-		saved[k++] = (struct store_attachment){
-			.ticket_id = id,
+		rows[i] = (struct store_attachment){
 			.uploader_id = call->user.id,
-			.filename = clean_filename(call, parts[i].filename),
-			.content_type = clean_type(call, parts[i].content_type),
-			.size = (int64_t)parts[i].len,
+			.filename = clean_filename(call, f->filename),
+			.content_type = clean_type(call, f->content_type),
+			.size = (int64_t)f->len,
 			.sha256 = arena_strdup(call->arena, hex),
 			.created_at = call->now,
 		};
 	}
-	if (!saved)
-		return api_fail(call, SB_ENOMEM, "out of memory");
+	*rows_out = rows;
+	return 0;
+}
+
+int api_files_insert(struct api_call *call, int64_t ticket_id, struct store_attachment *rows,
+		     json_t *items)
+{
+	for (size_t i = 0; i < call->nfiles; i++) {
+		struct store_history h = {.ticket_id = ticket_id,
+					  .actor_id = call->user.id,
+					  .at = call->now,
+					  .field = "attachment",
+					  .new_value = rows[i].filename};
+		int rc;
+		rows[i].ticket_id = ticket_id;
+		if ((rc = store_attachment_insert(call->conn, &rows[i], &rows[i].id, &call->err)) <
+			    0 ||
+		    (rc = store_history_insert(call->conn, &h, &call->err)) < 0)
+			return rc;
+		if (items)
+			json_array_append_new(items, attachment_json(call, &rows[i]));
+	}
+	return 0;
+}
+
+int api_attachments_create(struct api_call *call)
+{
+	int64_t id;
+	struct store_ticket t;
+	int rc;
+	if ((rc = api_param_id(call, &id)) < 0 || (rc = api_ticket_load(call, id, &t)) < 0)
+		return rc;
+	if (strcmp(t.status, "closed") == 0)
+		return api_fail(call, SB_ECONFLICT,
+				"a closed ticket is final; a new message opens a follow-up ticket");
+	if ((rc = api_multipart_body(call, NULL)) < 0)
+		return rc;
+	if (call->nfiles == 0) {
+		api_field_error(call, "file", "required: at least one file part");
+		return -SB_EINVAL;
+	}
+
+	/* Bytes first (durable), then the rows that point at them. */
+	struct store_attachment *rows;
+	if ((rc = api_files_put(call, &rows)) < 0)
+		return rc;
 	/* The bytes are durable; now the rows, against the ticket as it is now. */
 	if ((rc = api_ticket_load_for_write(call, id, &t)) < 0)
 		return rc;
@@ -136,21 +194,9 @@ int api_attachments_create(struct api_call *call)
 		return api_fail(call, SB_ECONFLICT,
 				"a closed ticket is final; a new message opens a follow-up ticket");
 	json_t *items = json_array();
-	for (size_t i = 0; i < k; i++) {
-		struct store_history h = {.ticket_id = id,
-					  .actor_id = call->user.id,
-					  .at = call->now,
-					  .field = "attachment",
-					  .new_value = saved[i].filename};
-		if ((rc = store_attachment_insert(call->conn, &saved[i], &saved[i].id,
-						  &call->err)) < 0 ||
-		    (rc = store_history_insert(call->conn, &h, &call->err)) < 0) {
-			json_decref(items);
-			return rc;
-		}
-		json_array_append_new(items, attachment_json(call, &saved[i]));
-	}
-	if ((rc = store_write_commit(call->conn, &call->err)) < 0) {
+	if ((rc = api_files_insert(call, id, rows, items)) < 0 ||
+	    (rc = api_ticket_files_arrived(call, &t)) < 0 ||
+	    (rc = store_write_commit(call->conn, &call->err)) < 0) {
 		json_decref(items);
 		return rc;
 	}

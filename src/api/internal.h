@@ -20,6 +20,7 @@
 
 #include "api/api.h"
 #include "core/account.h"
+#include "http/multipart.h"
 
 struct api_events;       /* events.c */
 struct api_queued_event; /* events.c */
@@ -70,7 +71,10 @@ struct api_call {
 	struct api_user user; /* id 0 on public routes */
 	const char *param;    /* the {id} or {key} of the path, when the route has one */
 	json_t *body;         /* the parsed JSON object, on JSON_BODY routes */
-	const char *csrf;     /* the session's CSRF token, when authenticated by cookie */
+	/* The file parts of a multipart body (api_multipart_body), in the arena. */
+	struct http_part *files;
+	size_t nfiles;
+	const char *csrf; /* the session's CSRF token, when authenticated by cookie */
 	int64_t now;
 	struct sb_error err;
 	int status;       /* a status other than the code's (412, 401...) */
@@ -100,7 +104,9 @@ enum {
 /* Route flags. */
 enum {
 	API_JSON_BODY = 1 << 0, /* the body must be a JSON object */
-	API_MULTIPART = 1 << 1, /* the body is multipart/form-data */
+	/* The body is multipart/form-data; with API_JSON_BODY, either: JSON, or
+	 * multipart with the JSON object in a part named "ticket" and files. */
+	API_MULTIPART = 1 << 1,
 };
 
 struct api_route {
@@ -211,6 +217,32 @@ int api_ticket_load(struct api_call *call, int64_t id, struct store_ticket *t);
  * the dispatcher rolls the transaction back.
  */
 int api_ticket_load_for_write(struct api_call *call, int64_t id, struct store_ticket *t);
+
+/*
+ * Files arrived on T, inside the write transaction: a ticket that counted
+ * its attachments as missing gets its completeness recomputed and written.
+ */
+int api_ticket_files_arrived(struct api_call *call, struct store_ticket *t);
+
+/*
+ * Reads a multipart/form-data body: parts named "file" (with a filename)
+ * into call->files, checked for size and number (field errors), and, when
+ * JSON_PART is not NULL, the part of that name as call->body, a JSON
+ * object. 415 when the body is not multipart, 400 when it is malformed.
+ */
+int api_multipart_body(struct api_call *call, const char *json_part);
+
+/*
+ * Writes the bytes of call->files durably and fills *rows_out (in the
+ * arena) with their rows, not inserted yet. Call it before the write
+ * transaction: an fsync inside it would hold up every writer's commit.
+ */
+int api_files_put(struct api_call *call, struct store_attachment **rows_out);
+
+/* Inserts ROWS (from api_files_put) on TICKET_ID with history, inside the
+ * write transaction; appends their JSON to ITEMS when not NULL. */
+int api_files_insert(struct api_call *call, int64_t ticket_id, struct store_attachment *rows,
+		     json_t *items);
 
 /*
  * Writes T (loaded at version T->version) back, with history rows for what

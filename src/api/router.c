@@ -344,9 +344,19 @@ static int authenticate(struct api_call *call, bool *via_cookie)
 
 /* ---- the body ----------------------------------------------------------- */
 
-static int parse_body(struct api_call *call)
+#define JSON_BODY_MAX (256 * 1024)
+
+static int parse_body(struct api_call *call, const struct api_route *route)
 {
 	const char *type = http_header(call->req, "Content-Type");
+	if ((route->flags & API_MULTIPART) && type &&
+	    strncasecmp(type, "multipart/form-data", 19) == 0)
+		return api_multipart_body(call, "ticket");
+	/* The route's limit is sized for files; JSON alone never needs that much. */
+	if (call->req->body_len > JSON_BODY_MAX)
+		return api_fail_status(call, 413, "payload_too_large",
+				       "a JSON body is at most 256 KB; send files as "
+				       "multipart/form-data");
 	if (!type || strncasecmp(type, "application/json", 16) != 0 ||
 	    (type[16] != '\0' && type[16] != ';' && type[16] != ' '))
 		return api_fail_status(call, 415, "unsupported_media_type",
@@ -398,7 +408,7 @@ void api_handle(struct http_request *req, struct http_response *res, void *ctx)
 			goto fail;
 		}
 	}
-	if ((route->flags & API_JSON_BODY) && (rc = parse_body(&call)) < 0)
+	if ((route->flags & API_JSON_BODY) && (rc = parse_body(&call, route)) < 0)
 		goto fail;
 	rc = route->handler(&call);
 	if (rc == 0 && call.nfields)

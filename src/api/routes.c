@@ -53,8 +53,8 @@ const struct api_route api_routes[] = {
 	{"PATCH", "/api/v1/request-types/{key}", api_request_types_update, API_ADMIN, API_JSON_BODY,
 	 16 * KB, "Edit a request type"},
 
-	{"POST", "/api/v1/tickets", api_tickets_create, API_CONTACT, API_JSON_BODY, 256 * KB,
-	 "File a ticket (the organization's SPOC only)"},
+	{"POST", "/api/v1/tickets", api_tickets_create, API_CONTACT, API_JSON_BODY | API_MULTIPART,
+	 25 * 1024 * KB, "File a ticket (the organization's SPOC only)"},
 	{"GET", "/api/v1/tickets", api_tickets_list, API_ANYONE, 0, 0,
 	 "List tickets, filtered, paged by cursor"},
 	{"GET", "/api/v1/tickets/{id}", api_tickets_get, API_ANYONE, 0, 0, "A ticket"},

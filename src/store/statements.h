@@ -106,6 +106,7 @@
 			 "assignee_id = $6, first_response_due_at = $7, first_response_at = $8, "  \
 			 "response_business_seconds = $9, response_clock_seconds = $10, "          \
 			 "resolved_at = $11, closed_at = $12, updated_at = $13, "                  \
+			 "completeness = $14, missing_recommended = $15, "                         \
 			 "version = version + 1 WHERE id = $1 AND version = $2")                   \
 	X(TICKET_EXISTS, "SELECT version FROM tickets WHERE id = $1")                              \
 	X(COMMENT_INSERT, "INSERT INTO comments (ticket_id, author_id, kind, body, created_at) "   \

@@ -273,7 +273,8 @@ int store_ticket_by_idempotency(struct store_conn *c, int64_t requester_id, cons
 
 /*
  * Writes the mutable fields of T (status, priority, team, assignee, due and
- * response times, resolved/closed times, updated_at) if the stored version
+ * response times, resolved/closed times, completeness, updated_at) if the
+ * stored version
  * is still T->version, and bumps the version. A changed version is
  * -SB_ECONFLICT ("changed since read"); no such ticket, -SB_ENOTFOUND.
  */

@@ -267,6 +267,8 @@ int store_ticket_update(struct store_conn *c, const struct store_ticket *t, stru
 	db_bind_opt_int(c, s, 11, t->resolved_at);
 	db_bind_opt_int(c, s, 12, t->closed_at);
 	db_bind_int(c, s, 13, t->updated_at);
+	db_bind_int(c, s, 14, t->completeness);
+	db_bind_text(c, s, 15, t->missing_recommended ? t->missing_recommended : "");
 	if ((rc = db_exec_stmt(c, s, err)) < 0)
 		return rc;
 	if (db_changes(c) == 1)
