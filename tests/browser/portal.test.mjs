@@ -100,7 +100,9 @@ test('a SPOC files a UI bug with a pasted screenshot and is told when we will re
 
   const posted = page.waitForRequest((r) => r.url().endsWith('/api/v1/tickets') && r.method() === 'POST');
   await page.getByRole('button', { name: 'Submit request' }).click();
-  assert.ok((await posted).headers()['idempotency-key'], 'the filing carries an Idempotency-Key');
+  const request = await posted;
+  assert.ok(request.headers()['idempotency-key'], 'the filing carries an Idempotency-Key');
+  assert.match(request.headers()['content-type'], /^multipart\/form-data/, 'the screenshot travels with the request');
   await page.getByRole('heading', { level: 1, name: /Request #\d+ received/ }).waitFor();
   const id = await ticketIdFrom(page);
 
@@ -112,6 +114,7 @@ test('a SPOC files a UI bug with a pasted screenshot and is told when we will re
   assert.match(t.browser, /^Chrome \d+$/);
   assert.equal(t.os, 'Linux x86_64');
   assert.equal(t.priority, 'standard');
+  assert.ok(!t.completeness.missing.includes('attachments'), 'the screenshot counts for completeness');
   const files = (await asSpoc.get(`/api/v1/tickets/${id}/attachments`)).json.items;
   assert.equal(files.length, 1);
   assert.equal(files[0].filename, 'pasted-screenshot-1.png');

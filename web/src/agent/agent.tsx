@@ -1,4 +1,30 @@
-// Placeholder: replaced by the agent area.
+// The agent workspace (staff: agents, leads, account representatives,
+// admins): the queue at /agent and a ticket at /agent/tickets/:id.
+
+import { t, useLanguage } from "../lib/i18n";
+import { match } from "../lib/router";
+import { useTitle } from "../ui/components";
+import "./agent.css";
+import { Queue } from "./queue";
+import "./strings";
+import { TicketView } from "./ticket";
+
 export function AgentApp(props: { path: string; query: URLSearchParams }) {
-  return <section class="page"><h1>Agent</h1><p>{props.path}</p></section>;
+  useLanguage();
+  const m = match("/agent/tickets/:id", props.path);
+  if (m && /^\d+$/.test(m.id)) return <TicketView key={m.id} id={Number(m.id)} />;
+  if (props.path === "/agent" || props.path === "/agent/") return <Queue query={props.query} />;
+  return <NotFound />;
+}
+
+function NotFound() {
+  useTitle(t("common.notfound"));
+  return (
+    <section class="page">
+      <h1>{t("common.notfound")}</h1>
+      <p>
+        <a href="/agent">{t("agent.ticket.back")}</a>
+      </p>
+    </section>
+  );
 }

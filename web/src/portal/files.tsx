@@ -115,6 +115,21 @@ export function useFileList(): PendingFiles {
 }
 
 /** Uploads FILES to the ticket in batches of ten (parts named "file"). */
+/**
+ * The request BODY with the first batch of FILES as one multipart body
+ * (the fields as JSON in the part "ticket"): the ticket and its screenshots
+ * are stored together, and the screenshots count for the type's rules.
+ */
+export function withFiles(body: object, files: File[]): FormData {
+  const form = new FormData();
+  form.append("ticket", JSON.stringify(body));
+  for (const f of files.slice(0, BATCH)) form.append("file", f, f.name);
+  return form;
+}
+
+/** How many files a filing carries; the rest are uploaded after it. */
+export const FILES_WITH_TICKET = BATCH;
+
 export async function uploadFiles(ticketId: number, files: File[]): Promise<Attachment[]> {
   const out: Attachment[] = [];
   for (let i = 0; i < files.length; i += BATCH) {

@@ -13,7 +13,7 @@ import type { Org, RequestType, Ticket, User } from "../lib/types";
 import { Alert, Field, Loading, errorText, useLoad, useTitle } from "../ui/components";
 import { type Catalog, type Draft, isSpoc, loadCatalog, loadOrg, teamName, userName } from "./data";
 import { detectEnvironment } from "./env";
-import { FileZone, type PendingFiles, uploadFiles, useFileList } from "./files";
+import { FILES_WITH_TICKET, FileZone, type PendingFiles, uploadFiles, useFileList, withFiles } from "./files";
 import { SpocCard } from "./spoc";
 
 /** The fields of the seed's checklist, in the order the form asks for them. */
@@ -491,7 +491,13 @@ function RequestForm(props: {
     try {
       ticket = draft
         ? (await fileDraft(draft.id, body()))
-        : (await api.post<Ticket>("/tickets", body(), { idempotencyKey: key.current })).data;
+        : (
+            await api.post<Ticket>(
+              "/tickets",
+              files.items.length ? withFiles(body(), files.items.map((p) => p.file)) : body(),
+              { idempotencyKey: key.current },
+            )
+          ).data;
     } catch (e) {
       setPhase("");
       if (e instanceof ApiError && e.status === 422 && e.fields.length) {
@@ -503,17 +509,19 @@ function RequestForm(props: {
       }
       return;
     }
-    let uploaded = 0;
+    // A filed draft carries no files; a filing carried the first batch.
+    const sent = draft ? 0 : Math.min(files.items.length, FILES_WITH_TICKET);
+    let uploaded = sent;
     let uploadError = "";
-    if (files.items.length) {
+    if (files.items.length > sent) {
       setPhase("uploading");
       try {
-        uploaded = (await uploadFiles(ticket.id, files.items.map((p) => p.file))).length;
-        files.clear();
+        uploaded += (await uploadFiles(ticket.id, files.items.slice(sent).map((p) => p.file))).length;
       } catch (e) {
         uploadError = errorText(e);
       }
     }
+    if (!uploadError) files.clear();
     setPhase("");
     setFiled({ ticket, uploaded, uploadError });
   }
