@@ -95,6 +95,7 @@ bench: all
 	ninja -C $(BUILD) bench-sla bench-seed
 	./$(BUILD)/bench-sla
 	bench/api.sh $(BUILD)
+	SWITCHBOARD_BIN=$(BUILD)/switchboard node bench/web_queue.mjs
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
