@@ -596,9 +596,12 @@ int api_tickets_list(struct api_call *call)
 		api_field_error(call, "request_type", "unknown request type");
 	if ((v = http_query(call->req, "status"))) {
 		enum ticket_status s;
-		if (ticket_status_parse(v, &s, &call->err) < 0)
-			api_field_error(call, "status", "%s", call->err.message);
-		f.status = v;
+		if (strcmp(v, "active") == 0)
+			f.active = true; /* one queue of open work, not one request per status */
+		else if (ticket_status_parse(v, &s, &call->err) < 0)
+			api_field_error(call, "status", "%s or active", call->err.message);
+		else
+			f.status = v;
 	}
 	if ((v = http_query(call->req, "priority"))) {
 		enum sla_priority p;

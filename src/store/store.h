@@ -286,6 +286,7 @@ struct store_ticket_filter {
 	const char *team;
 	const char *teams_csv; /* any of these teams (an agent's queue) */
 	const char *status;
+	bool active; /* any status before resolved: the work still to do */
 	const char *priority;
 	int64_t assignee_id;
 	bool unassigned;

@@ -314,6 +314,8 @@ int store_tickets_list(struct store_conn *c, const struct store_ticket_filter *f
 		    BIND_TEXT(f->teams_csv));
 	if (f->status)
 		ADD(" AND status = $%d", BIND_TEXT(f->status));
+	if (f->active)
+		ADD(" AND status NOT IN ('resolved', 'closed')");
 	if (f->priority)
 		ADD(" AND priority = $%d", BIND_TEXT(f->priority));
 	if (f->assignee_id)

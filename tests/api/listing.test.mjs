@@ -92,6 +92,8 @@ test('filter by status, priority, organization and request type', async () => {
   assert.deepEqual(await q('status=resolved'), [id('a6')]);
   assert.deepEqual(await q('status=awaiting_customer'), [id('b2')]);
   assert.deepEqual(await q('status=closed'), []);
+  assert.deepEqual(await q('status=active'), where((t) => t.id !== id('a6')), 'active: everything before resolved');
+  assert.deepEqual(await q('status=active&sort=due'), (await q('sort=due')).filter((x) => x !== id('a6')));
   assert.deepEqual(await q('status=new'), where((t) => ![id('a4'), id('a9'), id('a6'), id('b2')].includes(t.id)));
   assert.deepEqual(await q('priority=emergency'), desc([id('a3'), id('b1')]));
   assert.deepEqual(await q('priority=standard'), where((t) => ![id('a3'), id('b1')].includes(t.id)));

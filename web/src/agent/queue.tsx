@@ -33,7 +33,6 @@ import { ACK } from "./strings";
 type View = "mine" | "team" | "unassigned" | "all";
 const VIEWS: View[] = ["mine", "team", "unassigned", "all"];
 const STATUSES: Status[] = ["new", "open", "awaiting_customer", "pending_engineering", "resolved", "closed"];
-const ACTIVE: Status[] = ["new", "open", "awaiting_customer", "pending_engineering"];
 const LIMIT = 500;
 
 interface Filters {
@@ -84,7 +83,7 @@ function urlOf(f: Filters, u: User): string {
   );
 }
 
-/** The GET /tickets requests for F: one per active status by default, so old closed tickets never crowd out open ones. */
+/** The GET /tickets requests for F: by default the active ones (status=active), so old closed tickets never crowd out open ones. */
 function requests(f: Filters): string[] {
   const base: Record<string, string | number> = { sort: "due", limit: LIMIT };
   if (f.view === "mine") base.assignee_id = "me";
@@ -95,7 +94,7 @@ function requests(f: Filters): string[] {
   if (f.org) base.org_id = f.org;
   if (f.status === "all") return ["/tickets" + query(base)];
   if (f.status) return ["/tickets" + query({ ...base, status: f.status })];
-  return ACTIVE.map((s) => "/tickets" + query({ ...base, status: s }));
+  return ["/tickets" + query({ ...base, status: "active" })];
 }
 
 function dueKey(t: Ticket): number {
