@@ -2,16 +2,49 @@
 // language switch, and the area for the current path. Contacts get the
 // portal; staff the workspace; admins the workspace and admin.
 
+import type { FunctionComponent } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import { AdminApp } from "./admin/admin";
-import { AgentApp } from "./agent/agent";
 import { ApiError } from "./lib/api";
 import { t, useLanguage } from "./lib/i18n";
 import { navigate, useLocation } from "./lib/router";
 import { chooseLanguage, isStaff, signIn, signOut, useSession } from "./lib/session";
 import type { Language, User } from "./lib/types";
-import { PortalApp } from "./portal/portal";
 import { Alert, Field, errorText, useTitle } from "./ui/components";
+
+type AreaProps = { path: string; query: URLSearchParams };
+type Area = FunctionComponent<AreaProps>;
+
+// Each area is its own chunk, loaded when first shown: a customer never
+// downloads the workspace or admin, nor an agent the portal.
+const areas: Record<string, () => Promise<Area>> = {
+  portal: () => import("./portal/portal").then((m) => m.PortalApp),
+  agent: () => import("./agent/agent").then((m) => m.AgentApp),
+  admin: () => import("./admin/admin").then((m) => m.AdminApp),
+};
+const loaded: Partial<Record<string, Area>> = {};
+
+function AreaView(props: AreaProps & { area: string }) {
+  const [, setReady] = useState(0);
+  const [failed, setFailed] = useState("");
+  const Comp = loaded[props.area];
+  useEffect(() => {
+    if (Comp) return;
+    areas[props.area]()
+      .then((c) => {
+        loaded[props.area] = c;
+        setReady((n) => n + 1);
+      })
+      .catch((e) => setFailed(errorText(e)));
+  }, [props.area, Comp]);
+  if (failed)
+    return (
+      <div class="page">
+        <Alert kind="error">{t("common.error", { message: failed })}</Alert>
+      </div>
+    );
+  if (!Comp) return <p class="muted page">{t("common.loading")}</p>;
+  return <Comp path={props.path} query={props.query} />;
+}
 
 function home(u: User): string {
   return isStaff(u) ? "/agent" : "/portal";
@@ -30,9 +63,11 @@ export function App() {
 
   const area = loc.path.split("/")[1];
   let main;
-  if (area === "portal" && !isStaff(user)) main = <PortalApp path={loc.path} query={loc.query} />;
-  else if (area === "agent" && isStaff(user)) main = <AgentApp path={loc.path} query={loc.query} />;
-  else if (area === "admin" && user.role === "admin") main = <AdminApp path={loc.path} query={loc.query} />;
+  const allowed =
+    (area === "portal" && !isStaff(user)) ||
+    (area === "agent" && isStaff(user)) ||
+    (area === "admin" && user.role === "admin");
+  if (allowed) main = <AreaView area={area} path={loc.path} query={loc.query} />;
   else {
     queueMicrotask(() => navigate(home(user), true));
     main = null;
