@@ -3,9 +3,11 @@
  * fix, Client Services will keep the ticket open until the issue is fixed,
  * and then notify the Customer of the resolution". Staff record an issue
  * (its tracker key, URL, title) and link tickets to it; linking parks an
- * open ticket in pending_engineering. Marking the issue fixed resolves every
- * linked ticket that is not resolved or closed yet, each with its own
- * history and its own notice to the customer, in one transaction.
+ * open ticket in pending_engineering. Many tickets share one issue: staff
+ * find an issue by its key (the list) and link more tickets to it. Marking
+ * the issue fixed resolves every linked ticket that is not resolved or
+ * closed yet, each with its own history and its own notice to the
+ * customer, in one transaction.
  */
 #include <string.h>
 
@@ -13,6 +15,9 @@
 #include "core/lifecycle.h"
 #include "core/ticket.h"
 #include "util/utf8.h"
+
+/* The longest key, in bytes: tracker keys are short ("ENG-1234"). */
+#define KEY_MAX 64
 
 static json_t *issue_json(struct api_call *call, const struct store_engineering_issue *e)
 {
@@ -35,8 +40,8 @@ int api_engineering_create(struct api_call *call)
 	const char *title = api_body_string(call, "title");
 	if (!key || !*key)
 		api_field_error(call, "key", "required: the bug tracker's key, e.g. ENG-1234");
-	else if (strlen(key) > 64)
-		api_field_error(call, "key", "at most 64 bytes");
+	else if (strlen(key) > KEY_MAX)
+		api_field_error(call, "key", "at most %d bytes", KEY_MAX);
 	if (url && *url && !ticket_url_valid(url))
 		api_field_error(call, "url", "an absolute http or https URL");
 	if (title && utf8_chars(title, strlen(title)) > 300)
@@ -69,6 +74,57 @@ int api_engineering_get(struct api_call *call)
 	return api_json(call, 200, issue_json(call, &e));
 }
 
+/* {"items": [issue, ...]} for the N issues of LIST. */
+static int issues_json(struct api_call *call, const struct store_engineering_issue *list, size_t n)
+{
+	json_t *items = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(items, issue_json(call, &list[i]));
+	return api_json(call, 200, json_pack("{s:o}", "items", items));
+}
+
+/*
+ * GET /engineering-issues?key=K&fixed=true|false: newest first, at most
+ * STORE_ENGINEERING_MAX. key= is an exact match, so the workspace asks
+ * "does ENG-1234 exist?" before it links it or records it.
+ */
+int api_engineering_list(struct api_call *call)
+{
+	struct store_engineering_filter f = {0};
+	const char *v;
+	if ((f.key = http_query(call->req, "key")) && (!*f.key || strlen(f.key) > KEY_MAX))
+		api_field_error(call, "key", "an issue key of 1 to %d bytes", KEY_MAX);
+	if ((v = http_query(call->req, "fixed"))) {
+		if (strcmp(v, "true") == 0)
+			f.state = STORE_ENG_FIXED;
+		else if (strcmp(v, "false") == 0)
+			f.state = STORE_ENG_OPEN;
+		else
+			api_field_error(call, "fixed", "true or false");
+	}
+	if (call->nfields)
+		return -SB_EINVAL;
+	struct store_engineering_issue *list;
+	size_t n;
+	int rc = store_engineering_issues_list(call->conn, &f, call->arena, &list, &n, &call->err);
+	return rc < 0 ? rc : issues_json(call, list, n);
+}
+
+/* GET /tickets/{id}/engineering-links: the issues the ticket is linked to. */
+int api_engineering_ticket_links(struct api_call *call)
+{
+	int64_t id;
+	struct store_ticket t;
+	struct store_engineering_issue *list;
+	size_t n;
+	int rc;
+	if ((rc = api_param_id(call, &id)) < 0 || (rc = api_ticket_load(call, id, &t)) < 0 ||
+	    (rc = store_engineering_ticket_issues(call->conn, id, call->arena, &list, &n,
+						  &call->err)) < 0)
+		return rc;
+	return issues_json(call, list, n);
+}
+
 /* POST /tickets/{id}/engineering-links {"issue_id": N} */
 int api_engineering_link(struct api_call *call)
 {
@@ -93,21 +149,28 @@ int api_engineering_link(struct api_call *call)
 	/* An open ticket now waits for the fix; others keep their status. */
 	if (strcmp(old.status, "open") == 0)
 		t.status = ticket_status_name(TICKET_STATUS_PENDING_ENGINEERING);
-	if ((rc = store_engineering_link(call->conn, id, issue_id, call->now, &call->err)) < 0)
+	bool added;
+	rc = store_engineering_link(call->conn, id, issue_id, call->now, &added, &call->err);
+	if (rc < 0)
 		return rc;
 	struct store_history h = {.ticket_id = id,
 				  .actor_id = call->user.id,
 				  .at = call->now,
 				  .field = "engineering_issue",
 				  .new_value = e.key};
-	if ((rc = store_history_insert(call->conn, &h, &call->err)) < 0)
+	/* A link made again is no new fact: one history row per link. */
+	if (added && (rc = store_history_insert(call->conn, &h, &call->err)) < 0)
 		return rc;
 	if (t.status != old.status && (rc = api_ticket_save(call, &old, &t, NULL)) < 0)
 		return rc;
 	if ((rc = store_write_commit(call->conn, &call->err)) < 0)
 		return rc;
-	if (t.status != old.status)
-		api_event_queue(call, &t, API_EVENT_UPDATED, false);
+	/*
+	 * Staff watching the ticket refetch its links. A link that leaves the
+	 * status alone is internal: customers never see engineering links.
+	 */
+	if (added || t.status != old.status)
+		api_event_queue(call, &t, API_EVENT_UPDATED, t.status == old.status);
 	return api_json(call, 201, issue_json(call, &e));
 }
 

@@ -322,6 +322,8 @@ int api_engineering_create(struct api_call *call);
 int api_engineering_get(struct api_call *call);
 int api_engineering_update(struct api_call *call);
 int api_engineering_link(struct api_call *call);
+int api_engineering_list(struct api_call *call);
+int api_engineering_ticket_links(struct api_call *call);
 int api_drafts_create(struct api_call *call);
 int api_drafts_list(struct api_call *call);
 int api_drafts_get(struct api_call *call);

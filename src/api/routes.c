@@ -89,12 +89,16 @@ const struct api_route api_routes[] = {
 
 	{"POST", "/api/v1/engineering-issues", api_engineering_create, API_STAFF, API_JSON_BODY,
 	 8 * KB, "Record an engineering issue"},
+	{"GET", "/api/v1/engineering-issues", api_engineering_list, API_STAFF, 0, 0,
+	 "Engineering issues, newest first, by key or fixed state"},
 	{"GET", "/api/v1/engineering-issues/{id}", api_engineering_get, API_STAFF, 0, 0,
 	 "An engineering issue and its linked tickets"},
 	{"PATCH", "/api/v1/engineering-issues/{id}", api_engineering_update, API_STAFF,
 	 API_JSON_BODY, 8 * KB, "Mark an issue fixed: resolves every linked ticket"},
 	{"POST", "/api/v1/tickets/{id}/engineering-links", api_engineering_link, API_STAFF,
 	 API_JSON_BODY, 4 * KB, "Link a ticket to an engineering issue"},
+	{"GET", "/api/v1/tickets/{id}/engineering-links", api_engineering_ticket_links, API_STAFF,
+	 0, 0, "The engineering issues a ticket is linked to"},
 };
 
 const size_t api_routes_count = sizeof(api_routes) / sizeof(api_routes[0]);

@@ -98,6 +98,18 @@ int store_engineering_issue_insert(struct store_conn *c, const struct store_engi
 	return 0;
 }
 
+/* A row of STORE_ENG_COLUMNS. */
+static void read_issue(struct store_conn *c, struct db_stmt *s, struct arena *a,
+		       struct store_engineering_issue *e)
+{
+	e->id = db_int(c, s, 0);
+	e->key = db_text_dup(c, s, 1, a);
+	e->url = db_text_dup(c, s, 2, a);
+	e->title = db_text_dup(c, s, 3, a);
+	e->fixed_at = db_int(c, s, 4);
+	e->created_at = db_int(c, s, 5);
+}
+
 int store_engineering_issue_get(struct store_conn *c, int64_t id, struct arena *a,
 				struct store_engineering_issue *out, struct sb_error *err)
 {
@@ -107,14 +119,8 @@ int store_engineering_issue_get(struct store_conn *c, int64_t id, struct arena *
 		return rc;
 	db_bind_int(c, s, 1, id);
 	rc = db_step(c, s, err);
-	if (rc == DB_ROW) {
-		out->id = db_int(c, s, 0);
-		out->key = db_text_dup(c, s, 1, a);
-		out->url = db_text_dup(c, s, 2, a);
-		out->title = db_text_dup(c, s, 3, a);
-		out->fixed_at = db_int(c, s, 4);
-		out->created_at = db_int(c, s, 5);
-	}
+	if (rc == DB_ROW)
+		read_issue(c, s, a, out);
 	c->driver->reset(s);
 	if (rc == DB_DONE)
 		return sb_error_set(err, SB_ENOTFOUND, "no such engineering issue");
@@ -134,7 +140,7 @@ int store_engineering_issue_set_fixed(struct store_conn *c, int64_t id, int64_t 
 }
 
 int store_engineering_link(struct store_conn *c, int64_t ticket_id, int64_t issue_id, int64_t now,
-			   struct sb_error *err)
+			   bool *added_out, struct sb_error *err)
 {
 	struct db_stmt *s;
 	int rc = db_stmt(c, STMT_ENG_LINK, &s, err);
@@ -143,7 +149,10 @@ int store_engineering_link(struct store_conn *c, int64_t ticket_id, int64_t issu
 	db_bind_int(c, s, 1, ticket_id);
 	db_bind_int(c, s, 2, issue_id);
 	db_bind_int(c, s, 3, now);
-	return db_exec_stmt(c, s, err);
+	if ((rc = db_exec_stmt(c, s, err)) < 0)
+		return rc;
+	*added_out = db_changes(c) > 0; /* ON CONFLICT DO NOTHING changes no row */
+	return 0;
 }
 
 static int ids(struct store_conn *c, enum stmt_id id, int64_t key, struct arena *a, int64_t **out,
@@ -173,6 +182,57 @@ int store_engineering_linked_tickets(struct store_conn *c, int64_t issue_id, str
 				     int64_t **ids_out, size_t *n_out, struct sb_error *err)
 {
 	return ids(c, STMT_ENG_LINKED_TICKETS, issue_id, a, ids_out, n_out, err);
+}
+
+/* Steps S (bound) to the end, reading issue rows into a list in A. */
+static int issues(struct store_conn *c, struct db_stmt *s, struct arena *a,
+		  struct store_engineering_issue **out, size_t *n_out, struct sb_error *err)
+{
+	size_t n = 0, cap = 0;
+	struct store_engineering_issue *list = NULL;
+	int rc;
+	while ((rc = db_step(c, s, err)) == DB_ROW) {
+		if (!db_list_slot(a, (void **)&list, n, &cap, sizeof(*list))) {
+			c->driver->reset(s);
+			return sb_error_set(err, SB_ENOMEM, "out of memory");
+		}
+		read_issue(c, s, a, &list[n++]);
+	}
+	c->driver->reset(s);
+	*out = list;
+	*n_out = n;
+	return rc < 0 ? rc : 0;
+}
+
+int store_engineering_issues_list(struct store_conn *c, const struct store_engineering_filter *f,
+				  struct arena *a, struct store_engineering_issue **issues_out,
+				  size_t *n_out, struct sb_error *err)
+{
+	struct db_stmt *s;
+	int rc = db_stmt(c, STMT_ENG_LIST, &s, err);
+	if (rc < 0)
+		return rc;
+	db_bind_text(c, s, 1, f->key);
+	/* $2: NULL for either state, 1 for fixed, 0 for open. */
+	if (f->state == STORE_ENG_ANY)
+		db_bind_text(c, s, 2, NULL);
+	else
+		db_bind_int(c, s, 2, f->state == STORE_ENG_FIXED);
+	db_bind_int(c, s, 3, STORE_ENGINEERING_MAX);
+	return issues(c, s, a, issues_out, n_out, err);
+}
+
+int store_engineering_ticket_issues(struct store_conn *c, int64_t ticket_id, struct arena *a,
+				    struct store_engineering_issue **issues_out, size_t *n_out,
+				    struct sb_error *err)
+{
+	struct db_stmt *s;
+	int rc = db_stmt(c, STMT_ENG_TICKET_ISSUES, &s, err);
+	if (rc < 0)
+		return rc;
+	db_bind_int(c, s, 1, ticket_id);
+	db_bind_int(c, s, 2, STORE_ENGINEERING_MAX);
+	return issues(c, s, a, issues_out, n_out, err);
 }
 
 /* ---- drafts and followers ----------------------------------------------- */

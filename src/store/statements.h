@@ -31,6 +31,9 @@
 #define STORE_ORG_COLUMNS                                                                          \
 	"id, name, member_id, bidder_ids, spoc_id, account_rep_id, language, created_at"
 
+/* The columns of an engineering issue row, in the order store/files.c reads them. */
+#define STORE_ENG_COLUMNS "id, key, url, title, fixed_at, created_at"
+
 #define STORE_STATEMENTS(X)                                                                        \
 	X(USER_INSERT, "INSERT INTO users (email, name, role, org_id, password_hash, language, "   \
 		       "created_at) VALUES (lower($1), $2, $3, $4, $5, $6, $7)")                   \
@@ -130,8 +133,15 @@
 			    "WHERE ticket_id = $1 ORDER BY id")                                    \
 	X(ENG_INSERT, "INSERT INTO engineering_issues (key, url, title, created_at) "              \
 		      "VALUES ($1, $2, $3, $4)")                                                   \
-	X(ENG_GET, "SELECT id, key, url, title, fixed_at, created_at FROM engineering_issues "     \
-		   "WHERE id = $1")                                                                \
+	X(ENG_GET, "SELECT " STORE_ENG_COLUMNS " FROM engineering_issues WHERE id = $1")           \
+	X(ENG_LIST, "SELECT " STORE_ENG_COLUMNS " FROM engineering_issues "                        \
+		    "WHERE ($1 IS NULL OR key = $1) "                                              \
+		    "AND ($2 IS NULL OR (fixed_at IS NOT NULL) = ($2 = 1)) "                       \
+		    "ORDER BY id DESC LIMIT $3")                                                   \
+	X(ENG_TICKET_ISSUES,                                                                       \
+	  "SELECT e.id, e.key, e.url, e.title, e.fixed_at, e.created_at "                          \
+	  "FROM ticket_engineering_links l JOIN engineering_issues e ON e.id = l.issue_id "        \
+	  "WHERE l.ticket_id = $1 ORDER BY l.linked_at, e.id LIMIT $2")                            \
 	X(ENG_SET_FIXED, "UPDATE engineering_issues SET fixed_at = $2 WHERE id = $1")              \
 	X(ENG_LINK, "INSERT INTO ticket_engineering_links (ticket_id, issue_id, linked_at) "       \
 		    "VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")                                  \

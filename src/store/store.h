@@ -363,12 +363,41 @@ int store_engineering_issue_get(struct store_conn *c, int64_t id, struct arena *
 				struct store_engineering_issue *out, struct sb_error *err);
 int store_engineering_issue_set_fixed(struct store_conn *c, int64_t id, int64_t fixed_at,
 				      struct sb_error *err);
-/* Links a ticket to an issue (again: no change). */
+/* Links a ticket to an issue (again: no change); *added_out says whether it was new. */
 int store_engineering_link(struct store_conn *c, int64_t ticket_id, int64_t issue_id, int64_t now,
-			   struct sb_error *err);
+			   bool *added_out, struct sb_error *err);
 /* Ids of the tickets linked to an issue, in A. */
 int store_engineering_linked_tickets(struct store_conn *c, int64_t issue_id, struct arena *a,
 				     int64_t **ids_out, size_t *n_out, struct sb_error *err);
+
+/* The most issues one call of the two lists below returns. */
+#define STORE_ENGINEERING_MAX 100
+
+/* A filter for listing issues: zero/NULL fields do not filter. */
+struct store_engineering_filter {
+	const char *key; /* exactly this key */
+	enum {
+		STORE_ENG_ANY = 0,
+		STORE_ENG_OPEN,  /* not fixed yet */
+		STORE_ENG_FIXED, /* fixed */
+	} state;
+};
+
+/*
+ * Issues matching F, newest first, at most STORE_ENGINEERING_MAX; the list
+ * and its strings in A.
+ */
+int store_engineering_issues_list(struct store_conn *c, const struct store_engineering_filter *f,
+				  struct arena *a, struct store_engineering_issue **issues_out,
+				  size_t *n_out, struct sb_error *err);
+/*
+ * The issues ticket TICKET_ID is linked to, in the order they were linked,
+ * at most STORE_ENGINEERING_MAX; the list and its strings in A. A ticket
+ * with no links (or no such ticket) gives an empty list.
+ */
+int store_engineering_ticket_issues(struct store_conn *c, int64_t ticket_id, struct arena *a,
+				    struct store_engineering_issue **issues_out, size_t *n_out,
+				    struct sb_error *err);
 
 /* ---- drafts and followers ------------------------------------------------ */
 

@@ -215,6 +215,30 @@ describe('events', () => {
     assert.equal(e.event, 'updated');
   });
 
+  test('a new engineering link publishes to staff only when the status stays; linking again publishes nothing', async () => {
+    const t = await file(a.asSpoc, uiBug({ subject: 'Events: a second link' }));
+    assert.equal((await cs.as.post(`/api/v1/tickets/${t.id}/comments`, { body: 'Opening it' })).status, 201);
+    const first = (await cs.as.post('/api/v1/engineering-issues', { key: 'ENG-EVENTS-2' })).json;
+    const second = (await cs.as.post('/api/v1/engineering-issues', { key: 'ENG-EVENTS-3' })).json;
+    const contact = await open(a.asSpoc);
+    const staff = await open(cs.as);
+    await Promise.all([hello(contact), hello(staff)]);
+    const updates = (s) => s.tickets.filter((e) => e.id === t.id && e.event === 'updated');
+
+    // The first link parks the open ticket: everyone who sees it hears of it.
+    assert.equal((await cs.as.post(`/api/v1/tickets/${t.id}/engineering-links`, { issue_id: first.id })).status, 201);
+    for (const s of [contact, staff]) await s.waitFor((x) => updates(x).length === 1, 5000, 'the parking link');
+    // The second leaves the status alone: staff only. The same link again: no one.
+    assert.equal((await cs.as.post(`/api/v1/tickets/${t.id}/engineering-links`, { issue_id: second.id })).status, 201);
+    assert.equal((await cs.as.post(`/api/v1/tickets/${t.id}/engineering-links`, { issue_id: second.id })).status, 201);
+    await staff.waitFor((x) => updates(x).length === 2, 5000, 'the second link');
+    assert.equal(updates(staff)[1].status, 'pending_engineering');
+    const marker = await file(a.asSpoc, uiBug({ subject: 'Events: after the links' }));
+    for (const s of [contact, staff]) await ticketEvent(s, marker.id, 'created');
+    assert.equal(updates(staff).length, 2, 'linking again publishes nothing');
+    assert.equal(updates(contact).length, 1, 'the customer hears only of the status change');
+  });
+
   test('a request that fails or rolls back publishes nothing', async () => {
     const s = await open(server.admin);
     await hello(s);

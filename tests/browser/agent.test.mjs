@@ -379,36 +379,90 @@ test('assign with "a", change the status, and survive a concurrent change (412)'
   await page.context().close();
 });
 
-test('engineering: create an issue and link it; the ticket lists it', async () => {
+test('engineering: link an existing issue by its key, or record a new one; the fix resolves every linked ticket', async () => {
   const acme = await makeOrg(server, 'Eng Acme');
+  const first = await file(acme.asSpoc, uiBug({ subject: 'Budget ignored on one line item' }));
   const t = await file(acme.asSpoc, uiBug({ subject: 'PUT /line-item ignores budget' }));
-  assert.equal((await agent.as.post(`/api/v1/tickets/${t.id}/comments`, { kind: 'reply', body: 'Reproduced.' })).status, 201);
+  for (const x of [first, t]) {
+    assert.equal((await agent.as.post(`/api/v1/tickets/${x.id}/comments`, { kind: 'reply', body: 'Reproduced.' })).status, 201);
+  }
+  // The issue is already recorded and linked to another ticket (through the API).
+  const key = `ENG-${Date.now() % 100000}`;
+  const made = await agent.as.post('/api/v1/engineering-issues', {
+    key, title: 'Budget field dropped on PUT', url: `https://tracker.example/browse/${key}`,
+  });
+  assert.equal(made.status, 201, made.text);
+  const issueId = made.json.id;
+  assert.equal((await agent.as.post(`/api/v1/tickets/${first.id}/engineering-links`, { issue_id: issueId })).status, 201);
+
   const page = await newPage(server);
   await openTicket(page, t.id);
   const eng = page.getByRole('region', { name: 'Engineering' });
   assert.match(await eng.innerText(), /No engineering issue is linked/);
   await eng.getByRole('button', { name: 'Link an engineering issue' }).click();
-  const key = `ENG-${Date.now() % 100000}`;
   await eng.getByLabel('Issue key').fill(key);
-  await eng.getByLabel('Title').fill('Budget field dropped on PUT');
-  await eng.getByLabel('URL').fill(`https://tracker.example/browse/${key}`);
-  await expectAccessible(page, 'the engineering form');
-  await eng.getByRole('button', { name: 'Create and link' }).click();
-  await page.getByRole('status').filter({ hasText: `${key} is linked to this ticket.` }).waitFor();
-  const link = eng.getByRole('link', { name: key });
-  await link.waitFor();
-  assert.equal(await link.getAttribute('href'), `https://tracker.example/browse/${key}`);
-  assert.match(await eng.innerText(), /Budget field dropped on PUT/);
+  // The form says the key names a recorded issue, which it will link as it is.
+  const lookup = eng.getByTestId('eng-lookup');
+  await lookup.filter({ hasText: `${key} is already recorded, on 1 ticket: it will be linked as it is.` }).waitFor();
+  assert.match(await lookup.innerText(), /Budget field dropped on PUT/);
+  assert.equal(await eng.getByLabel('Title').count(), 0, 'no title to give an issue that exists');
+  await expectAccessible(page, 'the engineering form with an existing key');
+  await eng.getByRole('button', { name: 'Link existing issue' }).click();
+  await page.getByRole('status').filter({ hasText: `The existing issue ${key} is linked to this ticket: it now covers 2 tickets.` }).waitFor();
+  const item = eng.locator(`li[data-issue="${key}"]`);
+  await item.waitFor();
+  assert.equal(await item.getByRole('link', { name: key }).getAttribute('href'), `https://tracker.example/browse/${key}`);
+  assert.match(await item.innerText(), /Budget field dropped on PUT/);
+  assert.match(await item.innerText(), /Not fixed yet/);
+  assert.match(await item.innerText(), /also on 1 other ticket/);
   await page.locator('.t-badges .status-pending_engineering').waitFor();
 
-  const after = await ticket(t.id);
-  assert.equal(after.status, 'pending_engineering');
+  // No second issue was made: both tickets are linked to the one issue.
+  const issue = (await agent.as.get(`/api/v1/engineering-issues/${issueId}`)).json;
+  assert.deepEqual(issue.ticket_ids, [first.id, t.id]);
+  assert.deepEqual((await agent.as.get(`/api/v1/engineering-issues?key=${key}`)).json.items.map((i) => i.id), [issueId]);
+  for (const x of [first, t]) {
+    const links = (await agent.as.get(`/api/v1/tickets/${x.id}/engineering-links`)).json.items;
+    assert.deepEqual(links.map((i) => [i.id, i.title]), [[issueId, 'Budget field dropped on PUT']]);
+  }
+  assert.equal((await ticket(t.id)).status, 'pending_engineering');
   const history = await agent.as.get(`/api/v1/tickets/${t.id}/history`);
   assert.ok(history.json.items.some((h) => h.field === 'engineering_issue' && h.to === key));
-  // After a reload the link is still listed.
+
+  // A key not recorded yet makes the issue, with its title and URL, and links it.
+  const fresh = `${key}-B`;
+  await eng.getByRole('button', { name: 'Link an engineering issue' }).click();
+  await eng.getByLabel('Issue key').fill(fresh);
+  await lookup.filter({ hasText: `${fresh} is not recorded yet` }).waitFor();
+  await eng.getByLabel('Title').fill('Pacing off by one day');
+  await eng.getByLabel('URL').fill(`https://tracker.example/browse/${fresh}`);
+  await expectAccessible(page, 'the engineering form with a new key');
+  await eng.getByRole('button', { name: 'Create and link' }).click();
+  await page.getByRole('status').filter({ hasText: `${fresh} was recorded and linked to this ticket.` }).waitFor();
+  await eng.locator(`li[data-issue="${fresh}"]`, { hasText: 'Pacing off by one day' }).waitFor();
+  const created = (await agent.as.get(`/api/v1/engineering-issues?key=${fresh}`)).json.items;
+  assert.deepEqual(created.map((i) => [i.title, i.ticket_ids]), [['Pacing off by one day', [t.id]]]);
+
+  // After a reload the list comes from the server: keys, titles, links.
   await reload(page);
   await page.locator('#ticket-title').waitFor();
-  await page.getByRole('region', { name: 'Engineering' }).getByText(key).waitFor();
+  await eng.locator(`li[data-issue="${key}"]`, { hasText: 'Budget field dropped on PUT' }).waitFor();
+  await eng.locator(`li[data-issue="${fresh}"]`, { hasText: 'Pacing off by one day' }).waitFor();
+  assert.equal(await eng.getByRole('link', { name: key, exact: true }).getAttribute('href'), `https://tracker.example/browse/${key}`);
+
+  // Engineering ships the fix: both tickets are resolved, and the open page shows it live.
+  const fixed = await agent.as.patch(`/api/v1/engineering-issues/${issueId}`, { fixed: true });
+  assert.equal(fixed.status, 200, fixed.text);
+  for (const x of [first, t]) assert.equal((await ticket(x.id)).status, 'resolved');
+  await page.locator('.t-badges .status-resolved').waitFor();
+  await eng.locator(`li[data-issue="${key}"] .status-resolved`, { hasText: 'Fixed' }).waitFor();
+  assert.match(await eng.locator(`li[data-issue="${fresh}"]`).innerText(), /Not fixed yet/);
+
+  // A fixed issue cannot be linked: the form says so before anything is sent.
+  await eng.getByRole('button', { name: 'Link an engineering issue' }).click();
+  await eng.getByLabel('Issue key').fill(key);
+  await lookup.filter({ hasText: `${key} is already fixed: a fixed issue cannot be linked.` }).waitFor();
+  assert.equal(await eng.locator('button[type="submit"]').isDisabled(), true);
   expectClean(page, [/401/]);
   await page.context().close();
 });

@@ -638,3 +638,93 @@ Test(store, concurrent_writes_share_commits_and_fail_alone)
 	}
 	cr_assert_not(store_in_write(conn));
 }
+
+static int64_t add_issue(const char *key, int64_t created_at)
+{
+	struct store_engineering_issue e = {.key = key, .title = key, .created_at = created_at};
+	int64_t id;
+	struct sb_error err = {0};
+	cr_assert_eq(store_write_begin(conn, NULL), 0);
+	cr_assert_eq(store_engineering_issue_insert(conn, &e, &id, &err), 0, "%s", err.message);
+	cr_assert_eq(store_write_commit(conn, NULL), 0);
+	return id;
+}
+
+static bool link_issue(int64_t ticket, int64_t issue, int64_t at)
+{
+	bool added = false;
+	cr_assert_eq(store_write_begin(conn, NULL), 0);
+	cr_assert_eq(store_engineering_link(conn, ticket, issue, at, &added, NULL), 0);
+	cr_assert_eq(store_write_commit(conn, NULL), 0);
+	return added;
+}
+
+static size_t issues(struct store_engineering_filter f, int64_t *ids)
+{
+	struct store_engineering_issue *list;
+	size_t n;
+	struct sb_error err = {0};
+	cr_assert_eq(store_engineering_issues_list(conn, &f, arena, &list, &n, &err), 0, "%s",
+		     err.message);
+	for (size_t i = 0; i < n; i++)
+		ids[i] = list[i].id;
+	return n;
+}
+
+Test(store, engineering_issues_list_newest_first_by_key_and_state_and_per_ticket)
+{
+	int64_t org = add_org("Acme");
+	int64_t spoc = add_user("s@acme.com", "contact", org);
+	int64_t t1 = add_ticket(org, spoc, "client-services", 500, NULL);
+	int64_t t2 = add_ticket(org, spoc, "client-services", 500, NULL);
+	int64_t a = add_issue("ENG-1", 10), b = add_issue("ENG-2", 20), c = add_issue("ENG-10", 30);
+	cr_assert_eq(store_write_begin(conn, NULL), 0);
+	cr_assert_eq(store_engineering_issue_set_fixed(conn, b, 40, NULL), 0);
+	cr_assert_eq(store_write_commit(conn, NULL), 0);
+
+	int64_t ids[STORE_ENGINEERING_MAX + 1];
+	cr_assert_eq(issues((struct store_engineering_filter){0}, ids), 3);
+	cr_assert(ids[0] == c && ids[1] == b && ids[2] == a, "newest first");
+	cr_assert_eq(issues((struct store_engineering_filter){.key = "ENG-1"}, ids), 1,
+		     "exact key");
+	cr_assert_eq(ids[0], a);
+	cr_assert_eq(issues((struct store_engineering_filter){.key = "eng-1"}, ids), 0);
+	cr_assert_eq(issues((struct store_engineering_filter){.state = STORE_ENG_FIXED}, ids), 1);
+	cr_assert_eq(ids[0], b);
+	cr_assert_eq(issues((struct store_engineering_filter){.state = STORE_ENG_OPEN}, ids), 2);
+	cr_assert(ids[0] == c && ids[1] == a);
+	cr_assert_eq(
+		issues((struct store_engineering_filter){.key = "ENG-2", .state = STORE_ENG_OPEN},
+		       ids),
+		0);
+
+	/* One issue on two tickets; a link made again adds nothing. */
+	cr_assert(link_issue(t1, c, 50));
+	cr_assert(link_issue(t1, a, 60));
+	cr_assert(link_issue(t2, c, 70));
+	cr_assert_not(link_issue(t2, c, 80), "linked already");
+	struct store_engineering_issue *list;
+	size_t n;
+	cr_assert_eq(store_engineering_ticket_issues(conn, t1, arena, &list, &n, NULL), 0);
+	cr_assert_eq(n, 2);
+	cr_assert(list[0].id == c && list[1].id == a, "in the order linked");
+	cr_assert_str_eq(list[0].key, "ENG-10");
+	cr_assert_eq(list[0].created_at, 30);
+	cr_assert_eq(store_engineering_ticket_issues(conn, t2, arena, &list, &n, NULL), 0);
+	cr_assert_eq(n, 1);
+	int64_t *tickets;
+	cr_assert_eq(store_engineering_linked_tickets(conn, c, arena, &tickets, &n, NULL), 0);
+	cr_assert(n == 2 && tickets[0] == t1 && tickets[1] == t2);
+	cr_assert_eq(store_engineering_ticket_issues(conn, t2 + 1, arena, &list, &n, NULL), 0);
+	cr_assert_eq(n, 0);
+
+	/* At most STORE_ENGINEERING_MAX, the newest. */
+	char key[32];
+	int64_t last = 0;
+	for (int i = 0; i < STORE_ENGINEERING_MAX; i++) {
+		snprintf(key, sizeof(key), "BULK-%d", i);
+		last = add_issue(key, 100 + i);
+	}
+	cr_assert_eq(issues((struct store_engineering_filter){0}, ids), STORE_ENGINEERING_MAX);
+	cr_assert_eq(ids[0], last);
+}

@@ -2,8 +2,9 @@
 // how complete it is), the conversation with internal notes set apart, a
 // composer with three clearly different modes (public reply, internal note,
 // question for the customer), the properties (status along the lifecycle,
-// priority, assignee) saved with If-Match, engineering links and the
-// history. Server-Sent Events keep it current.
+// priority, assignee) saved with If-Match, the engineering issues it is
+// linked to (an existing issue by its key, or a new one) and the history.
+// Server-Sent Events keep it current, links included.
 
 import type { ComponentChildren } from "preact";
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
@@ -31,12 +32,16 @@ import { ShortcutHelp, useShortcuts, type Shortcut } from "./shortcuts";
 
 type Mode = "reply" | "note" | "question";
 
+/** An engineering issue as the API shows it (GET /engineering-issues/{id}). */
 interface EngineeringIssue {
-  id?: number;
+  id: number;
   key: string;
-  url?: string;
-  title?: string;
-  fixed?: boolean;
+  url: string;
+  title: string;
+  fixed: boolean;
+  fixed_at: string | null;
+  created_at: string;
+  ticket_ids: number[];
 }
 
 interface State {
@@ -45,6 +50,9 @@ interface State {
   comments: Comment[];
   history: HistoryEntry[];
   attachments: Attachment[];
+  /** The issues linked to the ticket; null when they could not be loaded (issuesError says why). */
+  issues: EngineeringIssue[] | null;
+  issuesError: unknown;
   org: Org | null;
   type: RequestType | undefined;
   users: Map<number, StaffUser>;
@@ -64,9 +72,6 @@ async function loadOrg(id: number): Promise<Org | null> {
   }
 }
 
-// Issues created in this page, by key, so the list can show their title and URL.
-const knownIssues = new Map<string, EngineeringIssue>();
-
 export function TicketView(props: { id: number }) {
   const { id } = props;
   const me = currentUser()!;
@@ -85,11 +90,16 @@ export function TicketView(props: { id: number }) {
   const load = useCallback(async () => {
     const n = ++seq.current;
     try {
-      const [tr, cr, hr, ar] = await Promise.all([
+      const [tr, cr, hr, ar, links] = await Promise.all([
         api.get<Ticket>(`/tickets/${id}`),
         api.get<{ items: Comment[] }>(`/tickets/${id}/comments`),
         api.get<{ items: HistoryEntry[] }>(`/tickets/${id}/history`),
         api.get<{ items: Attachment[] }>(`/tickets/${id}/attachments`).catch(() => ({ data: { items: [] as Attachment[] } })),
+        // The rest of the ticket stays usable when only its links fail to load.
+        api.get<{ items: EngineeringIssue[] }>(`/tickets/${id}/engineering-links`).then(
+          (r) => ({ items: r.data.items as EngineeringIssue[] | null, error: null as unknown }),
+          (e: unknown) => ({ items: null, error: e }),
+        ),
       ]);
       const tk = tr.data;
       const [org, types, teamList, users] = await Promise.all([
@@ -110,6 +120,8 @@ export function TicketView(props: { id: number }) {
         comments: cr.data.items,
         history: hr.data.items,
         attachments: ar.data.items,
+        issues: links.items,
+        issuesError: links.error,
         org,
         type: types.get(tk.request_type),
         users,
@@ -347,7 +359,14 @@ export function TicketView(props: { id: number }) {
             onConflict={conflict}
           />
           <Completeness ticket={ticket} />
-          <Engineering ticket={ticket} history={state.history} canWork={canWork} onLinked={(text) => changed(null, text)} />
+          <Engineering
+            ticket={ticket}
+            issues={state.issues}
+            issuesError={state.issuesError}
+            canWork={canWork}
+            onLinked={(text) => changed(null, text)}
+            onRetry={load}
+          />
           <History history={state.history} users={state.users} />
         </aside>
       </div>
@@ -782,54 +801,166 @@ function Properties(props: {
 }
 
 // ---- engineering -------------------------------------------------------------------
+//
+// Many tickets share one engineering issue, and its fix resolves them all, so
+// the form takes a key and links the issue recorded under it; only a key not
+// recorded yet makes a new issue (with the title and URL). As the key is
+// typed the form says which of the two will happen, and the notice after
+// linking says which did.
 
-function linkedIssues(ticket: Ticket, history: HistoryEntry[]): EngineeringIssue[] {
-  const fromTicket = ticket.engineering_issues;
-  if (Array.isArray(fromTicket)) return fromTicket as EngineeringIssue[];
-  const keys = history.filter((h) => h.field === "engineering_issue" && h.to).map((h) => h.to as string);
-  return [...new Set(keys)].map((k) => knownIssues.get(k) ?? { key: k });
+/** The API's limit on a key, in bytes. */
+const KEY_MAX_BYTES = 64;
+
+function keyFits(key: string): boolean {
+  return key.length > 0 && new TextEncoder().encode(key).length <= KEY_MAX_BYTES;
 }
 
-function Engineering(props: { ticket: Ticket; history: HistoryEntry[]; canWork: boolean; onLinked: (text: string) => void }) {
-  const { ticket } = props;
+/** The issue recorded under exactly KEY, or null when there is none. */
+async function findIssue(key: string, signal?: AbortSignal): Promise<EngineeringIssue | null> {
+  const { data } = await api.get<{ items: EngineeringIssue[] }>(`/engineering-issues?key=${encodeURIComponent(key)}`, { signal });
+  return data.items.find((i) => i.key === key) ?? null;
+}
+
+/** Only web links are rendered as links (the API accepts no other scheme either). */
+function webUrl(url: string): boolean {
+  return /^https?:\/\//i.test(url);
+}
+
+/** What a typed key names: its issue, or null when it is not recorded. */
+interface Lookup {
+  key: string;
+  issue: EngineeringIssue | null;
+}
+
+function IssueList(props: { issues: EngineeringIssue[] }) {
+  return (
+    <ul class="plain t-issues" aria-label={t("agent.eng.linked_list")}>
+      {props.issues.map((i) => (
+        <li key={i.id} data-issue={i.key}>
+          {i.url && webUrl(i.url) ? (
+            <a href={i.url} target="_blank" rel="noopener noreferrer">
+              <strong>{i.key}</strong>
+            </a>
+          ) : (
+            <strong>{i.key}</strong>
+          )}
+          {i.title && <span class="t-issue-title">{i.title}</span>}
+          {i.fixed ? (
+            <span class="badge status-resolved" title={i.fixed_at ? formatFull(i.fixed_at) : undefined}>
+              {t("agent.eng.fixed")}
+            </span>
+          ) : (
+            <span class="badge status-pending_engineering">{t("agent.eng.not_fixed")}</span>
+          )}
+          {i.ticket_ids.length > 1 && <span class="muted">{t("agent.eng.shared", { count: i.ticket_ids.length - 1 })}</span>}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function Engineering(props: {
+  ticket: Ticket;
+  issues: EngineeringIssue[] | null;
+  issuesError: unknown;
+  canWork: boolean;
+  onLinked: (text: string) => void;
+  onRetry: () => void;
+}) {
+  const { ticket, issues } = props;
   const [key, setKey] = useState("");
   const [title, setTitle] = useState("");
   const [url, setUrl] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
+  const [keyError, setKeyError] = useState("");
   const [other, setOther] = useState("");
   const [open, setOpen] = useState(false);
+  const [lookup, setLookup] = useState<Lookup | null>(null);
   const addRef = useRef<HTMLButtonElement>(null);
   const keyRef = useRef<HTMLInputElement>(null);
-  const issues = linkedIssues(ticket, props.history);
+  const k = key.trim();
+
   useEffect(() => {
     if (open) keyRef.current?.focus();
   }, [open]);
 
+  // Look the key up once typing pauses; a newer key cancels the older lookup.
+  useEffect(() => {
+    if (!open || !keyFits(k)) return;
+    const ctl = new AbortController();
+    const timer = window.setTimeout(() => {
+      findIssue(k, ctl.signal).then(
+        (issue) => setLookup({ key: k, issue }),
+        () => {}, // the form still works: submitting looks again
+      );
+    }, 250);
+    return () => {
+      clearTimeout(timer);
+      ctl.abort();
+    };
+  }, [k, open]);
+  // Undefined until the key as it is now has been looked up.
+  const known = lookup && lookup.key === k ? lookup.issue : undefined;
+  const here = !!known && known.ticket_ids.includes(ticket.id);
+
+  function close() {
+    setKey("");
+    setTitle("");
+    setUrl("");
+    setLookup(null);
+    setError(null);
+    setKeyError("");
+    setOther("");
+    setOpen(false);
+    requestAnimationFrame(() => addRef.current?.focus());
+  }
+
   async function submit(e: Event) {
     e.preventDefault();
-    setBusy(true);
+    if (busy) return;
     setError(null);
+    setKeyError("");
     setOther("");
-    const k = key.trim();
+    if (!keyFits(k)) {
+      setKeyError(t(k ? "agent.eng.key_long" : "agent.eng.key_required"));
+      keyRef.current?.focus();
+      return;
+    }
+    setBusy(true);
     try {
-      let issue = knownIssues.get(k);
-      if (!issue?.id) {
-        const { data } = await api.post<EngineeringIssue>("/engineering-issues", {
-          key: k,
-          title: title.trim() || undefined,
-          url: url.trim() || undefined,
-        });
-        issue = data;
-        knownIssues.set(data.key, data);
+      // Look again: what the form showed may be a moment old.
+      let issue = await findIssue(k);
+      let created = false;
+      if (!issue) {
+        try {
+          const body = { key: k, title: title.trim() || undefined, url: url.trim() || undefined };
+          issue = (await api.post<EngineeringIssue>("/engineering-issues", body)).data;
+          created = true;
+        } catch (err) {
+          // A colleague recorded the key meanwhile: link theirs.
+          const taken = err instanceof ApiError && err.status === 422 && err.fields.length === 1 && !!err.field("key");
+          issue = taken ? await findIssue(k) : null;
+          if (!issue) throw err;
+        }
       }
-      await api.post(`/tickets/${ticket.id}/engineering-links`, { issue_id: issue.id });
-      setKey("");
-      setTitle("");
-      setUrl("");
-      setOpen(false);
-      requestAnimationFrame(() => addRef.current?.focus());
-      props.onLinked(t("agent.eng.linked", { key: issue.key }));
+      setLookup({ key: k, issue });
+      if (issue.fixed) {
+        setKeyError(t("agent.eng.exists_fixed", { key: issue.key }));
+        keyRef.current?.focus();
+        return;
+      }
+      let text: string;
+      if (issue.ticket_ids.includes(ticket.id)) {
+        text = t("agent.eng.already_here", { key: issue.key });
+      } else {
+        const { data } = await api.post<EngineeringIssue>(`/tickets/${ticket.id}/engineering-links`, { issue_id: issue.id });
+        text = created
+          ? t("agent.eng.created_linked", { key: data.key })
+          : t("agent.eng.linked_existing", { key: data.key, count: data.ticket_ids.length });
+      }
+      close();
+      props.onLinked(text);
     } catch (err) {
       if (err instanceof ApiError) {
         setError(err);
@@ -840,27 +971,29 @@ function Engineering(props: { ticket: Ticket; history: HistoryEntry[]; canWork: 
     }
   }
 
+  let lookupText = "";
+  if (known === null) lookupText = t("agent.eng.is_new", { key: k });
+  else if (known)
+    lookupText = known.fixed
+      ? t("agent.eng.exists_fixed", { key: known.key })
+      : here
+        ? t("agent.eng.already_here", { key: known.key })
+        : t("agent.eng.exists", { key: known.key, count: known.ticket_ids.length });
+
   return (
     <section class="card t-eng" aria-labelledby="eng-title">
       <h2 id="eng-title">{t("agent.eng.title")}</h2>
-      {issues.length === 0 ? (
+      {issues === null ? (
+        <p class="error">
+          {t("agent.eng.load_failed", { message: errorText(props.issuesError) })}{" "}
+          <button type="button" class="link" onClick={props.onRetry}>
+            {t("common.retry")}
+          </button>
+        </p>
+      ) : issues.length === 0 ? (
         <p class="muted">{t("agent.eng.none")}</p>
       ) : (
-        <ul class="plain t-issues" aria-label={t("agent.eng.linked_list")}>
-          {issues.map((i) => (
-            <li key={i.key}>
-              {i.url ? (
-                <a href={i.url} target="_blank" rel="noopener noreferrer">
-                  <strong>{i.key}</strong>
-                </a>
-              ) : (
-                <strong>{i.key}</strong>
-              )}
-              {i.title && <span> {i.title}</span>}
-              {i.fixed && <span class="badge status-resolved">{t("agent.eng.fixed")}</span>}
-            </li>
-          ))}
-        </ul>
+        <IssueList issues={issues} />
       )}
       {props.canWork && !open && (
         <button type="button" ref={addRef} onClick={() => setOpen(true)}>
@@ -869,7 +1002,11 @@ function Engineering(props: { ticket: Ticket; history: HistoryEntry[]; canWork: 
       )}
       {props.canWork && open && (
         <form id="eng-form" onSubmit={submit} class="t-eng-form">
-          <Field label={t("agent.eng.key")} hint={t("agent.eng.key_hint")} error={error?.field("key") ?? error?.field("issue_id")}>
+          <Field
+            label={t("agent.eng.key")}
+            hint={t("agent.eng.key_hint")}
+            error={keyError || error?.field("key") || error?.field("issue_id")}
+          >
             {({ id, describedBy, invalid }) => (
               <input
                 id={id}
@@ -879,49 +1016,63 @@ function Engineering(props: { ticket: Ticket; history: HistoryEntry[]; canWork: 
                 autoComplete="off"
                 aria-describedby={describedBy}
                 aria-invalid={invalid || undefined}
-                onInput={(e) => setKey(e.currentTarget.value)}
+                onInput={(e) => {
+                  setKey(e.currentTarget.value);
+                  setKeyError("");
+                }}
               />
             )}
           </Field>
-          <Field label={t("agent.eng.issue_title")} error={error?.field("title")}>
-            {({ id, describedBy, invalid }) => (
-              <input
-                id={id}
-                value={title}
-                aria-describedby={describedBy}
-                aria-invalid={invalid || undefined}
-                onInput={(e) => setTitle(e.currentTarget.value)}
-              />
+          <p class="hint t-eng-lookup" role="status" data-testid="eng-lookup">
+            {lookupText}
+            {known?.title && (
+              <>
+                {" "}
+                <q>{known.title}</q>
+              </>
             )}
-          </Field>
-          <Field label={t("agent.eng.url")} error={error?.field("url")}>
-            {({ id, describedBy, invalid }) => (
-              <input
-                id={id}
-                type="url"
-                value={url}
-                placeholder="https://"
-                aria-describedby={describedBy}
-                aria-invalid={invalid || undefined}
-                onInput={(e) => setUrl(e.currentTarget.value)}
-              />
-            )}
-          </Field>
+          </p>
+          {!known && (
+            <>
+              <Field label={t("agent.eng.issue_title")} error={error?.field("title")}>
+                {({ id, describedBy, invalid }) => (
+                  <input
+                    id={id}
+                    value={title}
+                    aria-describedby={describedBy}
+                    aria-invalid={invalid || undefined}
+                    onInput={(e) => setTitle(e.currentTarget.value)}
+                  />
+                )}
+              </Field>
+              <Field label={t("agent.eng.url")} error={error?.field("url")}>
+                {({ id, describedBy, invalid }) => (
+                  <input
+                    id={id}
+                    type="url"
+                    value={url}
+                    placeholder="https://"
+                    aria-describedby={describedBy}
+                    aria-invalid={invalid || undefined}
+                    onInput={(e) => setUrl(e.currentTarget.value)}
+                  />
+                )}
+              </Field>
+            </>
+          )}
           {ticket.status === "open" && <p class="hint">{t("agent.eng.parks")}</p>}
           {other && <p class="error">{other}</p>}
           <div class="actions">
-            <button type="submit" class="button-primary" disabled={busy}>
-              {busy ? t("agent.eng.linking") : t("agent.eng.submit")}
+            <button type="submit" class="button-primary" disabled={busy || !!known?.fixed}>
+              {busy
+                ? t("agent.eng.linking")
+                : known
+                  ? t("agent.eng.submit_existing")
+                  : known === null
+                    ? t("agent.eng.submit")
+                    : t("agent.eng.submit_any")}
             </button>
-            <button
-              type="button"
-              class="button-quiet"
-              onClick={() => {
-                setOpen(false);
-                requestAnimationFrame(() => addRef.current?.focus());
-              }}
-              disabled={busy}
-            >
+            <button type="button" class="button-quiet" onClick={close} disabled={busy}>
               {t("common.cancel")}
             </button>
           </div>
