@@ -11,7 +11,7 @@ import { navigate } from "../lib/router";
 import { formatDateTime, formatFull } from "../lib/time";
 import type { Org, RequestType, Ticket, User } from "../lib/types";
 import { Alert, Field, Loading, errorText, useLoad, useTitle } from "../ui/components";
-import { type Catalog, type Draft, isSpoc, loadCatalog, loadOrg, teamName, userName } from "./data";
+import { type Catalog, type Draft, isSpoc, handledBy, loadCatalog, loadOrg, teamName, typeName, userName } from "./data";
 import { detectEnvironment } from "./env";
 import { FILES_WITH_TICKET, FileZone, type PendingFiles, uploadFiles, useFileList, withFiles } from "./files";
 import { SpocCard } from "./spoc";
@@ -1397,14 +1397,10 @@ function Confirmation(props: {
           <dt>{t("portal.field.subject")}</dt>
           <dd>{ticket.subject}</dd>
           <dt>{t("portal.ticket.type")}</dt>
-          <dd>{pick(cat.types.find((x) => x.key === ticket.request_type), "name") || ticket.request_type}</dd>
+          <dd>{typeName(cat, ticket.request_type)}</dd>
           <dt>{t("portal.ticket.handled_by")}</dt>
           <dd>
-            {account
-              ? org.account_rep
-                ? t("portal.handled.rep_named", { name: org.account_rep.name })
-                : t("portal.handled.rep")
-              : teamName(cat, ticket.team)}
+            {handledBy(cat, org, ticket)}
           </dd>
           {!account && (
             <>

@@ -8,12 +8,12 @@
 import { useRef, useState } from "preact/hooks";
 import { api, ApiError } from "../lib/api";
 import { useTicketEvents } from "../lib/events";
-import { pick, t, useLanguage } from "../lib/i18n";
+import { t, useLanguage } from "../lib/i18n";
 import { formatDateTime, formatFull } from "../lib/time";
 import type { Attachment, Comment, Org, Ticket, User } from "../lib/types";
 import { Alert, Loading, PriorityBadge, errorText, useLoad, useTitle } from "../ui/components";
 import { Attachments, Conversation } from "../ui/conversation";
-import { type Catalog, REOPEN_WINDOW_MS, isSpoc, loadCatalog, loadOrg, teamName, typeName } from "./data";
+import { type Catalog, REOPEN_WINDOW_MS, handledBy, isSpoc, loadCatalog, loadOrg, typeName } from "./data";
 import { FileZone, uploadFiles, useFileList } from "./files";
 import { PortalStatus } from "./home";
 import { fieldLabel } from "./new-request";
@@ -119,11 +119,7 @@ function TicketContent(props: { view: View; user: User; reload: () => Promise<vo
           {!account && <PriorityBadge priority={ticket.priority} />}
           <span class="muted">
             {typeName(cat, ticket.request_type)} ·{" "}
-            {account
-              ? org.account_rep
-                ? t("portal.handled.rep_named", { name: org.account_rep.name })
-                : t("portal.handled.rep")
-              : teamName(cat, ticket.team)}
+            {handledBy(cat, org, ticket)}
           </span>
         </p>
       </header>
@@ -287,14 +283,10 @@ function Details({ ticket, org, cat }: { ticket: Ticket; org: Org; cat: Catalog 
         <PortalStatus status={ticket.status} />
       </dd>
       <dt>{t("portal.ticket.type")}</dt>
-      <dd>{pick(cat.types.find((x) => x.key === ticket.request_type), "name") || ticket.request_type}</dd>
+      <dd>{typeName(cat, ticket.request_type)}</dd>
       <dt>{t("portal.ticket.handled_by")}</dt>
       <dd>
-        {account
-          ? org.account_rep
-            ? t("portal.handled.rep_named", { name: org.account_rep.name })
-            : t("portal.handled.rep")
-          : teamName(cat, ticket.team)}
+        {handledBy(cat, org, ticket)}
       </dd>
       {!account && (
         <>
