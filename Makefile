@@ -3,7 +3,8 @@
 #                app build/web)
 #   make run     build and start Switchboard on ./var (demo data the first time)
 #   make check   unit tests (plain and under ASan+UBSan), command-line tests,
-#                the API suite against a real server, the browser suite in
+#                the API suite against a real server, the mail suite against
+#                a real SMTP server on loopback, the browser suite in
 #                Chromium, fuzz targets over their seed corpora
 #   make fuzz    run every fuzz target for FUZZ_SECONDS each
 #   make bench   the benchmarks (figures go in bench/RESULTS.md)
@@ -16,12 +17,13 @@ BUILD := build
 ASAN := build-asan
 FUZZ := build-fuzz
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := hours rfc3339 holidays tzif posix_tz sla multipart request_rules ticket
+FUZZ_TARGETS := hours rfc3339 holidays tzif posix_tz sla multipart request_rules ticket \
+	mail_message
 SANITIZE_FLAGS := -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 WEB_SOURCES := $(shell find web -type f -not -path '*/node_modules/*' 2>/dev/null)
 
-.PHONY: all bootstrap run check check-unit check-api check-browser check-asan check-cli \
+.PHONY: all bootstrap run check check-unit check-api check-mail check-browser check-asan check-cli \
 	check-fuzz fuzz bench format clean web screenshots
 
 all: bootstrap web
@@ -44,7 +46,7 @@ bootstrap:
 run: all
 	@scripts/run
 
-check: all check-unit check-cli check-api check-browser check-asan check-fuzz
+check: all check-unit check-cli check-api check-mail check-browser check-asan check-fuzz
 	@echo "make check: all passed"
 
 check-unit:
@@ -56,6 +58,10 @@ check-cli:
 
 check-api:
 	SWITCHBOARD_BIN=$(BUILD)/switchboard node --test tests/api/
+
+# Notification mail delivered to a real SMTP server (npm smtp-server) on loopback.
+check-mail: node_modules/.package-lock.json
+	SWITCHBOARD_BIN=$(BUILD)/switchboard node --test tests/mail/
 
 check-browser: all
 	SWITCHBOARD_BIN=$(BUILD)/switchboard node --test --test-concurrency=1 tests/browser/
@@ -72,6 +78,7 @@ check-asan: bootstrap
 		meson test -C $(ASAN) --print-errorlogs
 	python3 tests/cli/test_sla_due.py $(ASAN)/switchboard --quick
 	ASAN_OPTIONS=detect_leaks=1 SWITCHBOARD_BIN=$(ASAN)/switchboard node --test tests/api/
+	ASAN_OPTIONS=detect_leaks=1 SWITCHBOARD_BIN=$(ASAN)/switchboard node --test tests/mail/
 
 $(FUZZ)/build.ninja:
 	CC=clang meson setup $(FUZZ) -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false

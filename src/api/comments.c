@@ -5,6 +5,7 @@
  * public reply by staff is the acknowledgment: it sets first_response_at
  * and records the response time in business and clock seconds.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "api/internal.h"
@@ -88,7 +89,10 @@ int api_comments_create(struct api_call *call)
 			    : staff                              ? "agent_reply"
 								 : "customer_reply";
 	int64_t recipient = staff ? t.requester_id : t.assignee_id;
-	if (event && (rc = store_outbox_insert(call->conn, event, id, recipient, NULL, call->now,
+	/* The payload names the comment, so the mail quotes this one and no later one. */
+	char cid_s[24];
+	snprintf(cid_s, sizeof(cid_s), "%lld", (long long)cid);
+	if (event && (rc = store_outbox_insert(call->conn, event, id, recipient, cid_s, call->now,
 					       &call->err)) < 0)
 		return rc;
 	if ((rc = store_write_commit(call->conn, &call->err)) < 0)

@@ -46,9 +46,20 @@ int cli_migrate(int argc, char **argv);
 int cli_user(int argc, char **argv);
 int cli_token(int argc, char **argv);
 int cli_serve(int argc, char **argv);
+int cli_jobs(int argc, char **argv);
 
 /* The configured business calendar (settings, else the default); *out is the caller's. */
 struct calendar;
 int cli_load_calendar(struct store *store, struct calendar **out, struct sb_error *err);
+
+/*
+ * The mail settings into CFG (smtp_url, mail_from; NULL when not set): the
+ * SMTP URL from SMTP_FLAG, else $SWITCHBOARD_SMTP_URL, else the smtp_url
+ * setting; the sender from $SWITCHBOARD_MAIL_FROM, else the mail_from
+ * setting. Strings in A or borrowed from the flag and the environment.
+ */
+struct jobs_config;
+int cli_mail_config(struct store *store, const char *smtp_flag, struct arena *a,
+		    struct jobs_config *cfg, struct sb_error *err);
 
 #endif

@@ -14,7 +14,8 @@ static const char usage[] =
 	"contacts, routed to the right team, answered against business-hours targets.\n"
 	"\n"
 	"Commands:\n"
-	"  serve         run the server (API and web app)\n"
+	"  serve         run the server (API, web app and, with an SMTP server, jobs)\n"
+	"  jobs          run the background jobs alone (mail delivery)\n"
 	"  migrate       upgrade a data directory's schema\n"
 	"  user add      create an account\n"
 	"  token create  create an API token for an account\n"
@@ -42,7 +43,7 @@ int main(int argc, char **argv)
 		int (*run)(int argc, char **argv);
 	} commands[] = {
 		{"sla", cli_sla},     {"migrate", cli_migrate}, {"user", cli_user},
-		{"token", cli_token}, {"serve", cli_serve},
+		{"token", cli_token}, {"serve", cli_serve},     {"jobs", cli_jobs},
 	};
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(cmd, commands[i].name) == 0)

@@ -16,15 +16,20 @@
 #include "cli.h"
 #include "core/calendar.h"
 #include "http/static.h"
+#include "jobs/jobs.h"
+#include "mail/smtp.h"
 
 static const char help[] =
 	"usage: switchboard serve [--data DIR] [--listen HOST:PORT] [--threads N] [--web DIR]\n"
+	"                         [--smtp-url URL]\n"
 	"\n"
 	"Serves the API and the web app from data directory DIR (default ./var),\n"
 	"migrating its database first. --listen defaults to 127.0.0.1:8080;\n"
 	"--threads to 16 per CPU (at most 64); --web to the directory \"web\" beside\n"
-	"the binary (where `make` builds the web app). Stops cleanly on SIGTERM or\n"
-	"SIGINT.\n";
+	"the binary (where `make` builds the web app). With an SMTP server (--smtp-url,\n"
+	"else $SWITCHBOARD_SMTP_URL, else the smtp_url setting) it also runs the jobs\n"
+	"that `switchboard jobs` runs: notification mail (docs/mail.md). Stops\n"
+	"cleanly on SIGTERM or SIGINT.\n";
 
 /* What the server's one handler needs: the API, and the web app's files
  * (NULL when there are none: the API alone is served). */
@@ -49,6 +54,12 @@ static void serve_handle(struct http_request *req, struct http_response *res, vo
 static size_t serve_body_limit(const char *method, const char *path, void *ctx)
 {
 	return api_body_limit(method, path, ((struct serve_ctx *)ctx)->api);
+}
+
+/* The job runner's account of deliveries that did not go through at once. */
+static void serve_log(void *ctx, const char *line)
+{
+	fprintf(stderr, "switchboard: %s\n", line);
 }
 
 /* "web" beside the running binary: build/web for build/switchboard. */
@@ -119,12 +130,13 @@ out:
 int cli_serve(int argc, char **argv)
 {
 	static const char prog[] = "switchboard serve";
-	const char *data = NULL, *listen = NULL, *threads_s = NULL, *web = NULL;
+	const char *data = NULL, *listen = NULL, *threads_s = NULL, *web = NULL, *smtp = NULL;
 	const struct cli_flag flags[] = {{"--data", &data},
 					 {"--listen", &listen},
 					 {"--threads", &threads_s},
-					 {"--web", &web}};
-	int rc = cli_parse_flags(prog, argc, argv, flags, 4, help);
+					 {"--web", &web},
+					 {"--smtp-url", &smtp}};
+	int rc = cli_parse_flags(prog, argc, argv, flags, 5, help);
 	if (rc != 0)
 		return rc < 0 ? CLI_EXIT_OK : rc;
 	unsigned threads = default_threads();
@@ -144,14 +156,36 @@ int cli_serve(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	struct store *store;
-	if ((rc = cli_open_data(prog, data, &store)) != 0)
-		return rc;
 	struct sb_error err = {0};
+	/* libcurl's global setup is not thread-safe: before any thread starts. */
+	if (mail_global_init(&err) < 0) {
+		fprintf(stderr, "%s: %s\n", prog, err.message);
+		return CLI_EXIT_FAILURE;
+	}
+	struct store *store;
+	if ((rc = cli_open_data(prog, data, &store)) != 0) {
+		mail_global_cleanup();
+		return rc;
+	}
 	struct calendar *cal = NULL;
 	struct api *api = NULL;
 	struct http_server *server = NULL;
 	struct serve_ctx ctx = {0};
+	struct jobs *jobs = NULL;
+	struct arena *mail_arena = arena_new();
+	struct jobs_config mail = {.log = serve_log};
+	if (!mail_arena || cli_mail_config(store, smtp, mail_arena, &mail, &err) < 0) {
+		fprintf(stderr, "%s: %s\n", prog, mail_arena ? err.message : "out of memory");
+		rc = CLI_EXIT_FAILURE;
+		goto out;
+	}
+	/* Mail goes out only when there is somewhere to send it; the outbox
+	 * keeps what is queued meanwhile. */
+	if (mail.smtp_url && jobs_new(store, &mail, &jobs, &err) < 0) {
+		fprintf(stderr, "%s: %s\n", prog, err.message);
+		rc = CLI_EXIT_USAGE;
+		goto out;
+	}
 	if (cli_load_calendar(store, &cal, &err) < 0 || api_new(store, cal, &api, &err) < 0) {
 		fprintf(stderr, "%s: %s\n", prog, err.message);
 		rc = CLI_EXIT_FAILURE;
@@ -180,8 +214,19 @@ int cli_serve(int argc, char **argv)
 		rc = rc == -SB_EINVAL ? CLI_EXIT_USAGE : CLI_EXIT_FAILURE;
 		goto out;
 	}
+	if (jobs && jobs_start(jobs, &err) < 0) {
+		fprintf(stderr, "%s: %s\n", prog, err.message);
+		http_server_stop(server);
+		rc = CLI_EXIT_FAILURE;
+		goto out;
+	}
 	printf("switchboard %s listening on %s (port %u)\n", SB_VERSION, config.listen,
 	       (unsigned)http_server_port(server));
+	if (jobs) {
+		char shown[256];
+		printf("switchboard: delivering mail through %s\n",
+		       mail_smtp_url_redacted(mail.smtp_url, shown, sizeof(shown)));
+	}
 	fflush(stdout);
 
 	int sig = 0;
@@ -190,11 +235,16 @@ int cli_serve(int argc, char **argv)
 	       sig == SIGTERM ? "SIGTERM" : "SIGINT");
 	fflush(stdout);
 	http_server_stop(server);
+	/* After the requests (which queue mail), before the store closes. */
+	jobs_stop(jobs);
 	rc = CLI_EXIT_OK;
 out:
+	jobs_free(jobs);
+	arena_free(mail_arena);
 	http_static_free(ctx.web);
 	api_free(api);
 	calendar_free(cal);
 	store_close(store);
+	mail_global_cleanup();
 	return rc;
 }

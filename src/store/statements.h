@@ -123,6 +123,18 @@
 			"FROM history WHERE ticket_id = $1 ORDER BY id")                           \
 	X(OUTBOX_INSERT, "INSERT INTO outbox (event, ticket_id, recipient_id, payload, "           \
 			 "created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $5)")           \
+	X(OUTBOX_DUE, "SELECT 1 FROM outbox WHERE state = 'pending' AND next_attempt_at <= $1 "    \
+		      "AND (lease_until IS NULL OR lease_until <= $1) LIMIT 1")                    \
+	X(OUTBOX_CLAIM,                                                                            \
+	  "UPDATE outbox SET lease_until = $2, attempts = attempts + 1 "                           \
+	  "WHERE id IN (SELECT id FROM outbox WHERE state = 'pending' "                            \
+	  "AND next_attempt_at <= $1 AND (lease_until IS NULL OR lease_until <= $1) "              \
+	  "ORDER BY next_attempt_at, id LIMIT $3) "                                                \
+	  "RETURNING id, event, ticket_id, recipient_id, payload, created_at, "                    \
+	  "attempts, lease_until")                                                                 \
+	X(OUTBOX_FINISH, "UPDATE outbox SET state = $3, next_attempt_at = $4, "                    \
+			 "last_error = coalesce($5, last_error), lease_until = NULL "              \
+			 "WHERE id = $1 AND lease_until = $2")                                     \
 	X(ATTACHMENT_INSERT, "INSERT INTO attachments (ticket_id, comment_id, uploader_id, "       \
 			     "filename, content_type, size, sha256, created_at) VALUES ($1, $2, "  \
 			     "$3, $4, $5, $6, $7, $8)")                                            \

@@ -465,4 +465,53 @@ int store_outbox_insert(struct store_conn *c, const char *event, int64_t ticket_
 			int64_t recipient_id, const char *payload, int64_t now,
 			struct sb_error *err);
 
+/*
+ * Delivery of the outbox (jobs/). A row is claimed by setting lease_until:
+ * until then no other claimer takes it, and after it (the claimer died
+ * mid-delivery) it is claimed again. The lease_until a claim set is the
+ * claimer's token: finishing a row whose lease was since taken by another
+ * claimer changes nothing.
+ */
+struct store_outbox {
+	int64_t id;
+	const char *event;
+	int64_t ticket_id;    /* 0 when none (a returned draft) */
+	int64_t recipient_id; /* 0 when none */
+	const char *payload;  /* "" when none */
+	int64_t created_at;
+	int64_t attempts;    /* delivery attempts started, this claim included */
+	int64_t lease_until; /* the claim's token */
+};
+
+/* Whether a pending row is due at NOW and not leased: a read, for idle polling. */
+int store_outbox_due(struct store_conn *c, int64_t now, bool *due_out, struct sb_error *err);
+
+/*
+ * Claims at most LIMIT pending rows due at NOW and not leased (or whose
+ * lease ran out), oldest due first, leasing them until LEASE_UNTIL and
+ * counting an attempt for each. Run inside a write transaction, committed
+ * before delivering, so that other processes see the lease. The rows, by
+ * id, in A.
+ */
+int store_outbox_claim(struct store_conn *c, int64_t now, int64_t lease_until, int limit,
+		       struct arena *a, struct store_outbox **rows_out, size_t *n_out,
+		       struct sb_error *err);
+
+enum store_outbox_outcome {
+	STORE_OUTBOX_SENT,    /* delivered: done */
+	STORE_OUTBOX_RETRY,   /* pending again from NEXT_ATTEMPT_AT, with LAST_ERROR */
+	STORE_OUTBOX_FAILED,  /* given up, with LAST_ERROR */
+	STORE_OUTBOX_RELEASE, /* not attempted after all: due again at NEXT_ATTEMPT_AT */
+};
+
+/*
+ * Ends the claim of row ID leased until LEASE_UNTIL (in a write
+ * transaction). LAST_ERROR NULL keeps the row's last error. *applied_out
+ * (may be NULL) is false when the lease was no longer the caller's, and
+ * nothing changed.
+ */
+int store_outbox_finish(struct store_conn *c, int64_t id, int64_t lease_until,
+			enum store_outbox_outcome outcome, int64_t next_attempt_at,
+			const char *last_error, bool *applied_out, struct sb_error *err);
+
 #endif

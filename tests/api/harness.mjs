@@ -11,15 +11,17 @@ export const BIN = process.env.SWITCHBOARD_BIN || 'build/switchboard';
 export const ROOT = new URL('../../', import.meta.url);
 export const PASSWORD = 'correct horse battery';
 
-export async function startServer() {
+// OPTIONS: args (more arguments for serve, e.g. ['--smtp-url', url]) and env
+// (more environment variables for it).
+export async function startServer({ args = [], env = {} } = {}) {
   const data = mkdtempSync(join(tmpdir(), 'sb-api-'));
   const cli = (...args) => execFileSync(BIN, [...args, '--data', data], { encoding: 'utf8' });
   cli('user', 'add', '--email', 'admin@test.example', '--name', 'Admin', '--role', 'admin', '--password', PASSWORD);
   const adminToken = cli('token', 'create', '--email', 'admin@test.example').trim().split('\n').pop();
   // The web app is the one beside the binary, or $SWITCHBOARD_WEB.
   const web = process.env.SWITCHBOARD_WEB ? ['--web', process.env.SWITCHBOARD_WEB] : [];
-  const proc = spawn(BIN, ['serve', '--data', data, '--listen', '127.0.0.1:0', '--threads', '4', ...web], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const proc = spawn(BIN, ['serve', '--data', data, '--listen', '127.0.0.1:0', '--threads', '4', ...web, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env },
   });
   // The server's stderr is echoed and kept, to look for sanitizer reports.
   let stderr = '';
