@@ -20,11 +20,13 @@
 static const char help[] =
 	"usage: switchboard jobs [--data DIR] [--smtp-url URL] [--lease SECONDS] [--once]\n"
 	"\n"
-	"Runs the background jobs of data directory DIR (default ./var): delivers\n"
-	"the notification mail queued in its outbox to the SMTP server at URL\n"
-	"(smtp://[user:password@]host[:port] or smtps://...; see docs/mail.md).\n"
-	"The URL is --smtp-url, else $SWITCHBOARD_SMTP_URL, else the smtp_url\n"
-	"setting; the sender is $SWITCHBOARD_MAIL_FROM, else the mail_from setting,\n"
+	"Runs the background jobs of data directory DIR (default ./var): queues\n"
+	"the notifications that time brings (SLA warnings, breaches, emergency\n"
+	"updates), delivers webhooks, and delivers the notification mail queued in\n"
+	"its outbox to the SMTP server at URL (smtp://[user:password@]host[:port]\n"
+	"or smtps://...; see docs/mail.md). The URL is --smtp-url, else\n"
+	"$SWITCHBOARD_SMTP_URL, else the smtp_url setting; without one, mail stays\n"
+	"queued. The sender is $SWITCHBOARD_MAIL_FROM, else the mail_from setting,\n"
 	"else \"" JOBS_MAIL_FROM_DEFAULT "\".\n"
 	"\n"
 	"--once delivers what is due now and exits; otherwise runs until SIGTERM or\n"
@@ -125,12 +127,12 @@ int cli_jobs(int argc, char **argv)
 		rc = CLI_EXIT_FAILURE;
 		goto out;
 	}
-	if (!cfg.smtp_url) {
-		rc = cli_bad_argument(prog, "--smtp-url",
-				      "no SMTP server: give --smtp-url, set SWITCHBOARD_SMTP_URL "
-				      "or the smtp_url setting");
-		goto out;
-	}
+	/* Timers and webhooks still run; mail waits in the outbox for a server. */
+	if (!cfg.smtp_url)
+		fprintf(stderr,
+			"%s: no SMTP server (--smtp-url, SWITCHBOARD_SMTP_URL or the smtp_url "
+			"setting): mail stays queued\n",
+			prog);
 	if ((rc = jobs_new(store, &cfg, &jobs, &err)) < 0) {
 		fprintf(stderr, "%s: %s\n", prog, err.message);
 		rc = rc == -SB_EINVAL ? CLI_EXIT_USAGE : CLI_EXIT_FAILURE;

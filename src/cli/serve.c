@@ -26,9 +26,10 @@ static const char help[] =
 	"Serves the API and the web app from data directory DIR (default ./var),\n"
 	"migrating its database first. --listen defaults to 127.0.0.1:8080;\n"
 	"--threads to 16 per CPU (at most 64); --web to the directory \"web\" beside\n"
-	"the binary (where `make` builds the web app). With an SMTP server (--smtp-url,\n"
-	"else $SWITCHBOARD_SMTP_URL, else the smtp_url setting) it also runs the jobs\n"
-	"that `switchboard jobs` runs: notification mail (docs/mail.md). Stops\n"
+	"the binary (where `make` builds the web app). It also runs the jobs that\n"
+	"`switchboard jobs` runs (SLA timers, webhooks, notification mail); mail goes\n"
+	"out through the SMTP server of --smtp-url, else $SWITCHBOARD_SMTP_URL, else\n"
+	"the smtp_url setting, and stays queued without one (docs/mail.md). Stops\n"
 	"cleanly on SIGTERM or SIGINT.\n";
 
 /* What the server's one handler needs: the API, and the web app's files
@@ -179,9 +180,9 @@ int cli_serve(int argc, char **argv)
 		rc = CLI_EXIT_FAILURE;
 		goto out;
 	}
-	/* Mail goes out only when there is somewhere to send it; the outbox
-	 * keeps what is queued meanwhile. */
-	if (mail.smtp_url && jobs_new(store, &mail, &jobs, &err) < 0) {
+	/* The runner always runs (timers, webhooks); mail goes out only when
+	 * there is somewhere to send it, and the outbox keeps it meanwhile. */
+	if (jobs_new(store, &mail, &jobs, &err) < 0) {
 		fprintf(stderr, "%s: %s\n", prog, err.message);
 		rc = CLI_EXIT_USAGE;
 		goto out;
@@ -214,7 +215,7 @@ int cli_serve(int argc, char **argv)
 		rc = rc == -SB_EINVAL ? CLI_EXIT_USAGE : CLI_EXIT_FAILURE;
 		goto out;
 	}
-	if (jobs && jobs_start(jobs, &err) < 0) {
+	if (jobs_start(jobs, &err) < 0) {
 		fprintf(stderr, "%s: %s\n", prog, err.message);
 		http_server_stop(server);
 		rc = CLI_EXIT_FAILURE;
@@ -222,7 +223,7 @@ int cli_serve(int argc, char **argv)
 	}
 	printf("switchboard %s listening on %s (port %u)\n", SB_VERSION, config.listen,
 	       (unsigned)http_server_port(server));
-	if (jobs) {
+	if (mail.smtp_url) {
 		char shown[256];
 		printf("switchboard: delivering mail through %s\n",
 		       mail_smtp_url_redacted(mail.smtp_url, shown, sizeof(shown)));

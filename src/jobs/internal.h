@@ -2,9 +2,46 @@
 #ifndef SB_JOBS_INTERNAL_H
 #define SB_JOBS_INTERNAL_H
 
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "jobs/jobs.h"
 #include "mail/message.h"
 #include "store/store.h"
 #include "util/tz.h"
+
+struct jobs {
+	struct store *store;
+	struct mail_smtp *smtp;
+	struct arena *config_arena; /* FROM's strings */
+	struct mail_address from;
+	int64_t lease_s;
+	void (*log)(void *ctx, const char *line);
+	void *log_ctx;
+	atomic_bool stop;
+	bool started;
+	pthread_t thread;
+	pthread_mutex_t lock; /* guards the wait between passes */
+	pthread_cond_t wake;
+};
+
+/* Tells J's log one line (nothing when it has no log). */
+void jobs_say(struct jobs *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * The passes of jobs_run_due(), each in its own file, each on connection C
+ * and adding what it did to *COUNTS. A pass returns early when j->stop is
+ * set.
+ */
+
+/* timers.c: queues the notifications that time brings (SLA warning and
+ * breach, emergency updates) for tickets whose moment has come by NOW. */
+int jobs_timers_pass(struct jobs *j, struct store_conn *c, int64_t now, struct jobs_counts *counts,
+		     struct sb_error *err);
+
+/* webhooks.c: delivers the due webhook deliveries. */
+int jobs_webhooks_pass(struct jobs *j, struct store_conn *c, struct jobs_counts *counts,
+		       struct sb_error *err);
 
 /* A mail ready to send: envelope and bytes, in the row's arena. */
 struct jobs_mail {

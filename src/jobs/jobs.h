@@ -1,6 +1,8 @@
 /*
  * Background work, run inside `switchboard serve` (a thread) or alone by
- * `switchboard jobs`. Today: delivering the outbox's notifications by mail.
+ * `switchboard jobs`: delivering the outbox's notifications
+ * by mail, queueing the notifications that time brings (SLA timers), and
+ * delivering webhooks.
  *
  * Work is claimed from the database under a lease (store_outbox_claim()),
  * so any number of processes may run jobs on one database: a row is
@@ -42,7 +44,7 @@
 int64_t jobs_retry_delay(int64_t attempts);
 
 struct jobs_config {
-	const char *smtp_url;  /* required (smtp.h) */
+	const char *smtp_url;  /* smtp.h; NULL: mail stays queued in the outbox */
 	const char *mail_from; /* "Name <address>"; NULL: JOBS_MAIL_FROM_DEFAULT */
 	int64_t lease_s;       /* 0: JOBS_LEASE_DEFAULT_S */
 	/* Told one line per delivery that did not succeed at once; NULL: nobody. */

@@ -21,21 +21,6 @@
 #include "jobs/jobs.h"
 #include "mail/smtp.h"
 
-struct jobs {
-	struct store *store;
-	struct mail_smtp *smtp;
-	struct arena *config_arena; /* FROM's strings */
-	struct mail_address from;
-	int64_t lease_s;
-	void (*log)(void *ctx, const char *line);
-	void *log_ctx;
-	atomic_bool stop;
-	bool started;
-	pthread_t thread;
-	pthread_mutex_t lock; /* guards the wait between passes */
-	pthread_cond_t wake;
-};
-
 int64_t jobs_retry_delay(int64_t attempts)
 {
 	int64_t d = JOBS_RETRY_FIRST_S;
@@ -47,8 +32,6 @@ int64_t jobs_retry_delay(int64_t attempts)
 int jobs_new(struct store *store, const struct jobs_config *cfg, struct jobs **out,
 	     struct sb_error *err)
 {
-	if (!cfg->smtp_url)
-		return sb_error_set(err, SB_EINVAL, "no SMTP URL");
 	if (cfg->lease_s < 0 || cfg->lease_s > JOBS_LEASE_MAX_S)
 		return sb_error_set(err, SB_EINVAL, "lease of %lld s: expected 1 to %d",
 				    (long long)cfg->lease_s, JOBS_LEASE_MAX_S);
@@ -59,7 +42,7 @@ int jobs_new(struct store *store, const struct jobs_config *cfg, struct jobs **o
 	}
 	int rc = mail_address_parse(cfg->mail_from ? cfg->mail_from : JOBS_MAIL_FROM_DEFAULT,
 				    j->config_arena, &j->from, err);
-	if (rc < 0 || (rc = mail_smtp_new(cfg->smtp_url, &j->smtp, err)) < 0) {
+	if (rc < 0 || (cfg->smtp_url && (rc = mail_smtp_new(cfg->smtp_url, &j->smtp, err)) < 0)) {
 		if (rc == -SB_EINVAL && strncmp(err->message, "not a mail", 10) == 0) {
 			char why[SB_ERROR_MESSAGE_MAX];
 			memcpy(why, err->message, sizeof(why));
@@ -91,8 +74,7 @@ void jobs_free(struct jobs *j)
 	free(j);
 }
 
-static void say(struct jobs *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void say(struct jobs *j, const char *fmt, ...)
+void jobs_say(struct jobs *j, const char *fmt, ...)
 {
 	if (!j->log)
 		return;
@@ -161,8 +143,8 @@ static int deliver(struct jobs *j, struct store_conn *c, const struct store_outb
 	} else if (rc == -SB_EPERM || rc == -SB_EINVAL || rc == -SB_ENOTFOUND) {
 		outcome = STORE_OUTBOX_FAILED;
 		counts->failed++;
-		say(j, "mail: outbox %lld (%s): failed: %s", (long long)row->id, row->event,
-		    why.message);
+		jobs_say(j, "mail: outbox %lld (%s): failed: %s", (long long)row->id, row->event,
+			 why.message);
 	} else if (now + jobs_retry_delay(row->attempts) - row->created_at > JOBS_GIVE_UP_S) {
 		outcome = STORE_OUTBOX_FAILED;
 		counts->failed++;
@@ -170,14 +152,15 @@ static int deliver(struct jobs *j, struct store_conn *c, const struct store_outb
 		memcpy(last, why.message, sizeof(last));
 		sb_error_set(&why, SB_EBUSY, "gave up after %lld attempts: %.180s",
 			     (long long)row->attempts, last);
-		say(j, "mail: outbox %lld (%s): %s", (long long)row->id, row->event, why.message);
+		jobs_say(j, "mail: outbox %lld (%s): %s", (long long)row->id, row->event,
+			 why.message);
 	} else {
 		outcome = STORE_OUTBOX_RETRY;
 		next_at = now + jobs_retry_delay(row->attempts);
 		counts->retrying++;
-		say(j, "mail: outbox %lld (%s): attempt %lld failed, retrying in %lld s: %s",
-		    (long long)row->id, row->event, (long long)row->attempts,
-		    (long long)(next_at - now), why.message);
+		jobs_say(j, "mail: outbox %lld (%s): attempt %lld failed, retrying in %lld s: %s",
+			 (long long)row->id, row->event, (long long)row->attempts,
+			 (long long)(next_at - now), why.message);
 	}
 	arena_free(a);
 	return finish(c, row, outcome, next_at,
@@ -186,16 +169,16 @@ static int deliver(struct jobs *j, struct store_conn *c, const struct store_outb
 		      err);
 }
 
-int jobs_run_due(struct jobs *j, struct jobs_counts *counts, struct sb_error *err)
+/* Delivers the outbox's due mail; nothing without an SMTP server. */
+static int mail_pass(struct jobs *j, struct store_conn *c, struct jobs_counts *counts,
+		     struct sb_error *err)
 {
-	struct jobs_counts ignored = {0};
-	if (!counts)
-		counts = &ignored;
-	struct store_conn *c;
 	struct tz_zone *zone = NULL;
 	bool due = false;
-	int rc = store_conn(j->store, &c, err);
-	if (rc < 0 || (rc = store_outbox_due(c, (int64_t)time(NULL), &due, err)) < 0 || !due)
+	if (!j->smtp)
+		return 0;
+	int rc = store_outbox_due(c, (int64_t)time(NULL), &due, err);
+	if (rc < 0 || !due)
 		return rc;
 	if ((rc = load_zone(c, &zone, err)) < 0)
 		return rc;
@@ -234,13 +217,27 @@ int jobs_run_due(struct jobs *j, struct jobs_counts *counts, struct sb_error *er
 	return rc;
 }
 
+int jobs_run_due(struct jobs *j, struct jobs_counts *counts, struct sb_error *err)
+{
+	struct jobs_counts ignored = {0};
+	if (!counts)
+		counts = &ignored;
+	struct store_conn *c;
+	int rc = store_conn(j->store, &c, err);
+	/* Timers first: the mail they queue goes out in the same pass. */
+	if (rc < 0 || (rc = jobs_timers_pass(j, c, (int64_t)time(NULL), counts, err)) < 0 ||
+	    (rc = mail_pass(j, c, counts, err)) < 0)
+		return rc;
+	return jobs_webhooks_pass(j, c, counts, err);
+}
+
 static void *run(void *arg)
 {
 	struct jobs *j = arg;
 	while (!atomic_load(&j->stop)) {
 		struct sb_error err = {0};
 		if (jobs_run_due(j, NULL, &err) < 0)
-			say(j, "jobs: %s", err.message);
+			jobs_say(j, "jobs: %s", err.message);
 		/* Poll once a second: the due check is one indexed read. */
 		struct timespec until;
 		clock_gettime(CLOCK_REALTIME, &until);
