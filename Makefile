@@ -18,7 +18,7 @@ ASAN := build-asan
 FUZZ := build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := hours rfc3339 holidays tzif posix_tz sla multipart request_rules ticket \
-	mail_message
+	mail_message mail_inbound
 SANITIZE_FLAGS := -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 WEB_SOURCES := $(shell find web -type f -not -path '*/node_modules/*' 2>/dev/null)
@@ -103,6 +103,7 @@ bench: all
 	./$(BUILD)/bench-sla
 	bench/api.sh $(BUILD)
 	SWITCHBOARD_BIN=$(BUILD)/switchboard node bench/web_queue.mjs
+	SWITCHBOARD_BIN=$(BUILD)/switchboard node bench/notify.mjs
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

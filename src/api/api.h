@@ -19,6 +19,11 @@
 
 struct api;
 
+/* Limits on what a customer sends, the same by API and by mail. */
+#define API_COMMENT_MAX_CHARS 50000
+#define API_FILES_MAX         10
+#define API_FILE_SIZE_MAX     (20 * 1024 * 1024)
+
 /*
  * A new API over STORE, computing due times on CALENDAR (both borrowed:
  * they must outlive the API). *out is the caller's, freed with api_free().

@@ -15,8 +15,8 @@
 #include "http/multipart.h"
 #include "util/utf8.h"
 
-#define MAX_FILES     10
-#define MAX_FILE_SIZE (20 * 1024 * 1024)
+#define MAX_FILES     API_FILES_MAX
+#define MAX_FILE_SIZE API_FILE_SIZE_MAX
 
 static json_t *attachment_json(struct api_call *call, const struct store_attachment *at)
 {

@@ -11,8 +11,8 @@
 
 static json_t *team_json(const struct store_team *t)
 {
-	return json_pack("{s:s, s:s, s:s}", "key", t->key, "name_en", t->name_en, "name_es",
-			 t->name_es);
+	return json_pack("{s:s, s:s, s:s, s:o}", "key", t->key, "name_en", t->name_en, "name_es",
+			 t->name_es, "on_call_id", api_id(t->on_call_id));
 }
 
 /* The teams in the catalog's order, with the names as stored (an admin may rename them). */
@@ -26,7 +26,7 @@ int api_teams_list(struct api_call *call)
 		return rc;
 	json_t *items = json_array();
 	for (size_t i = 0; i < n; i++) {
-		struct store_team t = {teams[i].key, teams[i].name_en, teams[i].name_es};
+		struct store_team t = {teams[i].key, teams[i].name_en, teams[i].name_es, 0};
 		for (size_t j = 0; j < nstored; j++)
 			if (strcmp(stored[j].key, t.key) == 0)
 				t = stored[j];
@@ -35,7 +35,41 @@ int api_teams_list(struct api_call *call)
 	return api_json(call, 200, json_pack("{s:o}", "items", items));
 }
 
-/* PATCH /teams/{key}: name_en, name_es. The key never changes. */
+/*
+ * The "on_call" member, when present: the user to name (0 for null), who
+ * must be an enabled agent or lead of team KEY. False when absent; a bad
+ * value records a field error.
+ */
+static bool read_on_call(struct api_call *call, const char *key, int64_t *id)
+{
+	*id = 0;
+	if (!api_body_has(call, "on_call"))
+		return false;
+	if (json_is_null(json_object_get(call->body, "on_call")))
+		return true;
+	if (!api_body_int(call, "on_call", id))
+		return false; /* a wrong type is a field error already */
+	struct store_user u;
+	char *teams = NULL;
+	if (store_user_get(call->conn, *id, call->arena, &u, NULL) < 0) {
+		api_field_error(call, "on_call", "no user %lld", (long long)*id);
+		return false;
+	}
+	store_user_teams(call->conn, *id, call->arena, &teams, NULL);
+	char *mine = arena_printf(call->arena, ",%s,", teams ? teams : "");
+	char *want = arena_printf(call->arena, ",%s,", key);
+	if (u.disabled)
+		api_field_error(call, "on_call", "%s is disabled", u.name);
+	else if (!mine || !want || !strstr(mine, want))
+		api_field_error(call, "on_call", "%s is not in the team: add them to it first",
+				u.name);
+	return true;
+}
+
+/*
+ * PATCH /teams/{key}: name_en, name_es (admins), on_call (a member's id, or
+ * null: admins, and the team's own leads). The key never changes.
+ */
 int api_teams_update(struct api_call *call)
 {
 	if (!team_find(call->param))
@@ -50,6 +84,19 @@ int api_teams_update(struct api_call *call)
 			t = stored[i];
 	if (!t.key)
 		return api_fail(call, SB_ENOTFOUND, "no such team");
+	if (call->user.role == ACCOUNT_ROLE_LEAD) {
+		char *mine =
+			arena_printf(call->arena, ",%s,", call->user.teams ? call->user.teams : "");
+		char *want = arena_printf(call->arena, ",%s,", t.key);
+		if (!mine || !want || !strstr(mine, want))
+			return api_fail(call, SB_EPERM, "you lead no %s team", t.key);
+		if (api_body_has(call, "name_en") || api_body_has(call, "name_es"))
+			return api_fail(call, SB_EPERM,
+					"a lead names the team's on-call person; only an admin "
+					"renames a team");
+	}
+	int64_t on_call;
+	bool set_on_call = read_on_call(call, t.key, &on_call);
 	struct sb_error e;
 	const char *names[] = {"name_en", "name_es"};
 	const char **slots[] = {&t.name_en, &t.name_es};
@@ -65,13 +112,17 @@ int api_teams_update(struct api_call *call)
 	}
 	if (call->nfields)
 		return -SB_EINVAL;
-	/* Nothing sent: the seed may keep refreshing the built-in names. */
-	if (!changed)
+	/* No names sent: the seed may keep refreshing the built-in names. */
+	if (!changed && !set_on_call)
 		return api_json(call, 200, team_json(&t));
 	if ((rc = store_write_begin(call->conn, &call->err)) < 0 ||
-	    (rc = store_team_update(call->conn, &t, call->now, &call->err)) < 0 ||
+	    (changed && (rc = store_team_update(call->conn, &t, call->now, &call->err)) < 0) ||
+	    (set_on_call &&
+	     (rc = store_team_on_call_set(call->conn, t.key, on_call, &call->err)) < 0) ||
 	    (rc = store_write_commit(call->conn, &call->err)) < 0)
 		return rc;
+	if (set_on_call)
+		t.on_call_id = on_call;
 	return api_json(call, 200, team_json(&t));
 }
 

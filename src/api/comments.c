@@ -13,7 +13,7 @@
 #include "core/ticket.h"
 #include "util/utf8.h"
 
-#define COMMENT_MAX_CHARS 50000
+#define COMMENT_MAX_CHARS API_COMMENT_MAX_CHARS
 
 static json_t *comment_json(const struct store_comment *c)
 {
@@ -26,38 +26,23 @@ static json_t *comment_json(const struct store_comment *c)
 			 strcmp(c->kind, "note") == 0 ? "internal" : "public");
 }
 
-int api_comments_create(struct api_call *call)
+int api_comment_add(struct api_call *call, const struct store_ticket *old,
+		    enum lifecycle_comment kind, const char *body, struct store_ticket *t_out,
+		    struct store_comment *c_out)
 {
-	int64_t id, cid;
-	struct store_ticket old, t;
-	int rc;
-	if ((rc = api_param_id(call, &id)) < 0 ||
-	    (rc = api_ticket_load_for_write(call, id, &old)) < 0)
-		return rc;
-
-	const char *body = api_body_string(call, "body");
-	const char *kind_s = api_body_string(call, "kind");
-	enum lifecycle_comment kind = LIFECYCLE_COMMENT_REPLY;
-	if (!body || strspn(body, " \t\r\n") == strlen(body))
-		api_field_error(call, "body", "required");
-	else if (utf8_chars(body, strlen(body)) > COMMENT_MAX_CHARS)
-		api_field_error(call, "body", "longer than %d characters", COMMENT_MAX_CHARS);
-	if (kind_s && lifecycle_comment_parse(kind_s, &kind, &call->err) < 0)
-		api_field_error(call, "kind", "%s", call->err.message);
-	if (call->nfields)
-		return -SB_EINVAL;
-
 	bool staff = api_is_staff(call);
 	enum ticket_status from, to;
-	if (ticket_status_parse(old.status, &from, &call->err) < 0)
+	int64_t id = old->id, cid;
+	int rc;
+	if (ticket_status_parse(old->status, &from, &call->err) < 0)
 		return -SB_EIO;
 	rc = lifecycle_after_comment(from, kind,
 				     staff ? LIFECYCLE_ACTOR_AGENT : LIFECYCLE_ACTOR_CUSTOMER,
-				     call->now, old.resolved_at, &to, &call->err);
+				     call->now, old->resolved_at, &to, &call->err);
 	if (rc < 0)
 		return rc;
 
-	t = old;
+	struct store_ticket t = *old;
 	t.status = ticket_status_name(to);
 	if (to != from && from == TICKET_STATUS_RESOLVED)
 		t.resolved_at = 0;
@@ -81,8 +66,11 @@ int api_comments_create(struct api_call *call)
 				  .author_role = call->user.role_name};
 	if ((rc = store_comment_insert(call->conn, &c, &cid, &call->err)) < 0)
 		return rc;
-	if ((to != from || t.first_response_at != old.first_response_at) &&
-	    (rc = api_ticket_save(call, &old, &t, NULL)) < 0)
+	if ((to != from || t.first_response_at != old->first_response_at) &&
+	    (rc = api_ticket_save(call, old, &t, NULL)) < 0)
+		return rc;
+	/* A public word from staff restarts an emergency's update clock. */
+	if (public_staff && (rc = api_notify_changed(call, old, &t, true)) < 0)
 		return rc;
 	const char *event = kind == LIFECYCLE_COMMENT_NOTE       ? NULL
 			    : kind == LIFECYCLE_COMMENT_QUESTION ? "followup_question"
@@ -95,11 +83,42 @@ int api_comments_create(struct api_call *call)
 	if (event && (rc = store_outbox_insert(call->conn, event, id, recipient, cid_s, call->now,
 					       &call->err)) < 0)
 		return rc;
-	if ((rc = store_write_commit(call->conn, &call->err)) < 0)
+	c.id = cid;
+	/* Comments by mail come through here too: one place queues their webhooks. */
+	if ((rc = api_webhooks_comment(call, &t, &c)) < 0)
+		return rc;
+	*t_out = t;
+	*c_out = c;
+	return 0;
+}
+
+int api_comments_create(struct api_call *call)
+{
+	int64_t id;
+	struct store_ticket old, t;
+	int rc;
+	if ((rc = api_param_id(call, &id)) < 0 ||
+	    (rc = api_ticket_load_for_write(call, id, &old)) < 0)
+		return rc;
+
+	const char *body = api_body_string(call, "body");
+	const char *kind_s = api_body_string(call, "kind");
+	enum lifecycle_comment kind = LIFECYCLE_COMMENT_REPLY;
+	if (!body || strspn(body, " \t\r\n") == strlen(body))
+		api_field_error(call, "body", "required");
+	else if (utf8_chars(body, strlen(body)) > COMMENT_MAX_CHARS)
+		api_field_error(call, "body", "longer than %d characters", COMMENT_MAX_CHARS);
+	if (kind_s && lifecycle_comment_parse(kind_s, &kind, &call->err) < 0)
+		api_field_error(call, "kind", "%s", call->err.message);
+	if (call->nfields)
+		return -SB_EINVAL;
+
+	struct store_comment c;
+	if ((rc = api_comment_add(call, &old, kind, body, &t, &c)) < 0 ||
+	    (rc = store_write_commit(call->conn, &call->err)) < 0)
 		return rc;
 	/* A note is staff's alone; whatever else it changed goes with it (nothing, today). */
 	api_event_queue(call, &t, API_EVENT_COMMENT, kind == LIFECYCLE_COMMENT_NOTE);
-	c.id = cid;
 	return api_json(call, 201, comment_json(&c));
 }
 

@@ -192,7 +192,7 @@ int api_engineering_update(struct api_call *call)
 		return api_json(call, 200, issue_json(call, &e)); /* fixed already: idempotent */
 
 	int64_t *ids;
-	size_t n;
+	size_t n, nresolved = 0;
 	if ((rc = store_write_begin(call->conn, &call->err)) < 0 ||
 	    (rc = store_engineering_issue_set_fixed(call->conn, id, call->now, &call->err)) < 0 ||
 	    (rc = store_engineering_linked_tickets(call->conn, id, call->arena, &ids, &n,
@@ -215,8 +215,10 @@ int api_engineering_update(struct api_call *call)
 			return rc;
 		/* Published only once the whole fix has committed (the dispatcher). */
 		api_event_queue(call, &t, API_EVENT_UPDATED, false);
+		ids[nresolved++] = t.id; /* IDS now lists the tickets this fix resolved */
 	}
-	if ((rc = store_write_commit(call->conn, &call->err)) < 0)
+	if ((rc = api_webhooks_engineering_fixed(call, &e, ids, nresolved)) < 0 ||
+	    (rc = store_write_commit(call->conn, &call->err)) < 0)
 		return rc;
 	e.fixed_at = call->now;
 	return api_json(call, 200, issue_json(call, &e));

@@ -20,10 +20,12 @@
 
 #include "api/api.h"
 #include "core/account.h"
+#include "core/lifecycle.h"
 #include "http/multipart.h"
 
 struct api_events;       /* events.c */
 struct api_queued_event; /* events.c */
+struct api_mail_watch;   /* mailin.c */
 
 struct api {
 	struct store *store;
@@ -40,8 +42,9 @@ struct api {
 	struct calendar *own;
 	/* One settings change at a time, so memory ends as the store does. */
 	pthread_mutex_t settings_lock;
-	atomic_int warn_percent;   /* sla.warn_percent, for sla_warn_at */
-	struct api_events *events; /* live events (events.c) */
+	atomic_int warn_percent;           /* sla.warn_percent, for sla_warn_at */
+	struct api_events *events;         /* live events (events.c) */
+	struct api_mail_watch *mail_watch; /* mailin.c; NULL when not watching */
 };
 
 /* Who is calling. */
@@ -55,6 +58,7 @@ struct api_user {
 	const char *teams; /* staff: comma-separated team keys */
 	const char *language;
 	bool disabled;
+	const char *muted; /* comma-separated events (core/notify.h) */
 };
 
 struct api_field_error {
@@ -252,11 +256,59 @@ int api_ticket_save(struct api_call *call, const struct store_ticket *old, struc
 		    const char *note);
 
 /*
+ * Inside the write transaction: inserts ticket T as filed by call->user
+ * (its first-response target computed here for a routed ticket), with its
+ * history, the files ROWS (from api_files_put(); NULL: none) and the
+ * notifications a new ticket sends (request received, emergency filed,
+ * account request). Sets T->id and *ID_OUT.
+ */
+int api_ticket_insert(struct api_call *call, const struct store_org *org, struct store_ticket *t,
+		      struct store_attachment *files, int64_t *id_out);
+
+/* Refuses (-SB_EPERM) a contact who is not ORG's SPOC, naming the SPOC. */
+int api_ticket_spoc_refusal(struct api_call *call, const struct store_org *org);
+
+/*
+ * Inside the write transaction, on ticket OLD (loaded for write): adds
+ * call->user's comment of KIND with BODY (checked by the caller), with the
+ * status change of the lifecycle (a customer's reply opens a ticket
+ * awaiting them, reopens one resolved within 7 days...), the first
+ * response of staff, and the notification. *T_OUT is the ticket after,
+ * *C_OUT the comment. The same for the API and for mail.
+ */
+int api_comment_add(struct api_call *call, const struct store_ticket *old,
+		    enum lifecycle_comment kind, const char *body, struct store_ticket *t_out,
+		    struct store_comment *c_out);
+
+/*
  * Files a ticket from the fields in call->body, as the caller (who must be
  * the organization's SPOC). With DRAFT, the draft is marked filed and its
  * author follows the ticket, in the same transaction.
  */
 int api_ticket_file(struct api_call *call, struct store_draft *draft);
+
+/* ---- notifications (notify.c) ------------------------------------------- */
+
+/*
+ * When T's first-response warning is due (warn_percent of its target, in
+ * business time for a standard ticket); 0 when there is nothing to warn of.
+ */
+int64_t api_ticket_warn_at(struct api *api, const struct store_ticket *t);
+
+/*
+ * A ticket T of ORG was just inserted (T->id set), in the write
+ * transaction: arms its SLA timers and alerts its team's on-call person of
+ * an emergency.
+ */
+int api_notify_filed(struct api_call *call, const struct store_org *org,
+		     const struct store_ticket *t);
+
+/*
+ * Ticket OLD became T in the write transaction (PUBLIC_REPLY: by a public
+ * reply or question of staff): re-arms or disarms its SLA timers.
+ */
+int api_notify_changed(struct api_call *call, const struct store_ticket *old,
+		       const struct store_ticket *t, bool public_reply);
 
 /* ---- live events (events.c) --------------------------------------------- */
 
@@ -283,6 +335,29 @@ void api_event_queue(struct api_call *call, const struct store_ticket *t, enum a
 
 /* Publishes the call's queued events (the dispatcher, after success). */
 void api_events_publish(struct api_call *call);
+
+/* ---- webhook events (webhook_events.c) ----------------------------------- */
+
+/* The event types admins may subscribe to, for validation and listing. */
+extern const char *const api_webhook_events[];
+extern const size_t api_webhook_events_count;
+bool api_webhook_event_known(const char *name);
+
+/* A Standard Webhooks payload {"type", "timestamp": now, "data": DATA (stolen)}, in the arena. */
+char *api_webhook_payload(struct api_call *call, const char *type, json_t *data);
+
+/*
+ * Queue the webhook deliveries a change makes, inside the caller's write
+ * transaction: T filed (OLD NULL) or updated from OLD (NOTE: the priority
+ * change's reason); comment C added to T; issue E fixed, resolving the N
+ * tickets of RESOLVED.
+ */
+int api_webhooks_ticket(struct api_call *call, const struct store_ticket *old,
+			const struct store_ticket *t, const char *note);
+int api_webhooks_comment(struct api_call *call, const struct store_ticket *t,
+			 const struct store_comment *c);
+int api_webhooks_engineering_fixed(struct api_call *call, const struct store_engineering_issue *e,
+				   const int64_t *resolved, size_t n);
 
 /* The handlers, one file per resource. */
 int api_healthz(struct api_call *call);
@@ -331,5 +406,17 @@ int api_drafts_update(struct api_call *call);
 int api_drafts_file(struct api_call *call);
 int api_drafts_return(struct api_call *call);
 int api_events_stream(struct api_call *call);
+int api_webhooks_create(struct api_call *call);
+int api_webhooks_list(struct api_call *call);
+int api_webhooks_get(struct api_call *call);
+int api_webhooks_update(struct api_call *call);
+int api_webhooks_delete(struct api_call *call);
+int api_webhooks_rotate(struct api_call *call);
+int api_webhooks_test(struct api_call *call);
+int api_webhooks_deliveries(struct api_call *call);
+int api_webhook_deliveries_get(struct api_call *call);
+int api_webhook_deliveries_retry(struct api_call *call);
+int api_outbox_list(struct api_call *call);
+int api_outbox_retry(struct api_call *call);
 
 #endif

@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "api/internal.h"
+#include "api/mailin.h"
 #include "util/rfc3339.h"
 #include "util/secret.h"
 #include "util/utf8.h"
@@ -54,6 +55,7 @@ void api_free(struct api *api)
 {
 	if (!api)
 		return;
+	api_mail_watch_stop(api); /* it publishes to the events hub */
 	api_events_free(api->events);
 	calendar_free(api->own); /* serve's calendar is serve's to free */
 	pthread_mutex_destroy(&api->settings_lock);
@@ -285,6 +287,7 @@ int api_load_user(struct api_call *call, int64_t id)
 	call->user.org_id = u.org_id;
 	call->user.language = u.language;
 	call->user.disabled = u.disabled;
+	call->user.muted = u.muted;
 	if (u.disabled)
 		return api_fail_status(call, 401, "unauthorized", "this account is disabled");
 	if (account_role_parse(u.role, &call->user.role, &call->err) < 0)

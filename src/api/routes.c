@@ -34,8 +34,8 @@ const struct api_route api_routes[] = {
 	 "Change a user (admin), or your own name and language"},
 
 	{"GET", "/api/v1/teams", api_teams_list, API_ANYONE, 0, 0, "The support teams"},
-	{"PATCH", "/api/v1/teams/{key}", api_teams_update, API_ADMIN, API_JSON_BODY, 4 * KB,
-	 "Rename a team"},
+	{"PATCH", "/api/v1/teams/{key}", api_teams_update, API_ADMIN | API_LEAD, API_JSON_BODY,
+	 4 * KB, "Rename a team (admin) or name its on-call person (admin, the team's lead)"},
 
 	{"GET", "/api/v1/settings/calendar", api_settings_calendar_get, API_STAFF, 0, 0,
 	 "The business calendar's settings"},
@@ -99,6 +99,31 @@ const struct api_route api_routes[] = {
 	 API_JSON_BODY, 4 * KB, "Link a ticket to an engineering issue"},
 	{"GET", "/api/v1/tickets/{id}/engineering-links", api_engineering_ticket_links, API_STAFF,
 	 0, 0, "The engineering issues a ticket is linked to"},
+
+	{"POST", "/api/v1/webhooks", api_webhooks_create, API_ADMIN, API_JSON_BODY, 8 * KB,
+	 "Register a webhook: returns its signing secret, once"},
+	{"GET", "/api/v1/webhooks", api_webhooks_list, API_ADMIN, 0, 0,
+	 "The webhooks, and the event types they may subscribe to"},
+	{"GET", "/api/v1/webhooks/{id}", api_webhooks_get, API_ADMIN, 0, 0, "A webhook"},
+	{"PATCH", "/api/v1/webhooks/{id}", api_webhooks_update, API_ADMIN, API_JSON_BODY, 8 * KB,
+	 "Change a webhook's URL, events, description, or enable and disable it"},
+	{"DELETE", "/api/v1/webhooks/{id}", api_webhooks_delete, API_ADMIN, 0, 0,
+	 "Delete a webhook and its delivery log"},
+	{"POST", "/api/v1/webhooks/{id}/rotate-secret", api_webhooks_rotate, API_ADMIN, 0, 0,
+	 "A new signing secret, returned once; the old one signs too for 24 hours"},
+	{"POST", "/api/v1/webhooks/{id}/test", api_webhooks_test, API_ADMIN, 0, 0,
+	 "Queue a webhook.test event for this webhook"},
+	{"GET", "/api/v1/webhooks/{id}/deliveries", api_webhooks_deliveries, API_ADMIN, 0, 0,
+	 "The delivery log, newest first"},
+	{"GET", "/api/v1/webhook-deliveries/{id}", api_webhook_deliveries_get, API_ADMIN, 0, 0,
+	 "One delivery, with the payload sent"},
+	{"POST", "/api/v1/webhook-deliveries/{id}/retry", api_webhook_deliveries_retry, API_ADMIN,
+	 0, 0, "Send a failed delivery again (same webhook-id)"},
+
+	{"GET", "/api/v1/outbox", api_outbox_list, API_ADMIN, 0, 0,
+	 "Mail that did not go out: failed, or retrying after a failed attempt"},
+	{"POST", "/api/v1/outbox/{id}/retry", api_outbox_retry, API_ADMIN, 0, 0,
+	 "Retry a failed mail now"},
 };
 
 const size_t api_routes_count = sizeof(api_routes) / sizeof(api_routes[0]);

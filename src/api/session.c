@@ -32,10 +32,16 @@ static json_t *user_json(const struct api_user *u)
 		json_array_append_new(teams, json_stringn(t, n));
 		t += n + (t[n] == ',');
 	}
-	return json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:s, s:b}", "id", (json_int_t)u->id,
+	json_t *muted = json_array();
+	for (const char *m = u->muted; m && *m;) {
+		size_t n = strcspn(m, ",");
+		json_array_append_new(muted, json_stringn(m, n));
+		m += n + (m[n] == ',');
+	}
+	return json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:s, s:b, s:o}", "id", (json_int_t)u->id,
 			 "email", u->email, "name", u->name, "role", u->role_name, "org_id",
 			 api_id(u->org_id), "teams", teams, "language",
-			 u->language ? u->language : "en", "disabled", u->disabled);
+			 u->language ? u->language : "en", "disabled", u->disabled, "muted", muted);
 }
 
 int api_session_create(struct api_call *call)

@@ -62,6 +62,11 @@ static int64_t warn_at(struct api *api, const struct store_ticket *t)
 	return at > due ? due : at;
 }
 
+int64_t api_ticket_warn_at(struct api *api, const struct store_ticket *t)
+{
+	return warn_at(api, t);
+}
+
 json_t *api_ticket_json(struct api *api, const struct store_ticket *t)
 {
 	json_t *objects = json_array();
@@ -89,6 +94,10 @@ json_t *api_ticket_json(struct api *api, const struct store_ticket *t)
 	json_object_set_new(j, "completeness",
 			    json_pack("{s:I, s:o}", "percent", (json_int_t)t->completeness,
 				      "missing", split(t->missing_recommended, ',')));
+	/* A request that came by mail lacks required fields until completed. */
+	json_object_set_new(j, "incomplete",
+			    json_boolean(t->missing_required && *t->missing_required));
+	json_object_set_new(j, "missing_required", split(t->missing_required, ','));
 	json_object_set_new(j, "created_at", api_time(t->created_at));
 	json_object_set_new(j, "updated_at", api_time(t->updated_at));
 	json_object_set_new(j, "first_response_due_at", api_time(t->first_response_due_at));
@@ -318,7 +327,7 @@ int api_ticket_files_arrived(struct api_call *call, struct store_ticket *t)
 	return 0;
 }
 
-static int spoc_refusal(struct api_call *call, const struct store_org *org)
+int api_ticket_spoc_refusal(struct api_call *call, const struct store_org *org)
 {
 	struct store_user spoc;
 	if (!org->spoc_id || store_user_get(call->conn, org->spoc_id, call->arena, &spoc, NULL) < 0)
@@ -346,6 +355,53 @@ static int replay(struct api_call *call, int64_t id)
 	return api_json(call, 201, api_ticket_json(call->api, &t));
 }
 
+int api_ticket_insert(struct api_call *call, const struct store_org *org, struct store_ticket *t,
+		      struct store_attachment *files, int64_t *id_out)
+{
+	enum sla_priority priority = SLA_PRIORITY_STANDARD;
+	bool routed = strcmp(t->kind, "routed") == 0;
+	int64_t id;
+	int rc;
+	sla_priority_parse(t->priority, &priority, NULL);
+	if (routed) {
+		rc = sla_due(api_calendar_acquire(call->api), priority, call->now,
+			     &t->first_response_due_at, &call->err);
+		api_calendar_release(call->api);
+		if (rc < 0)
+			return rc;
+	}
+	if ((rc = store_ticket_insert(call->conn, t, &id, &call->err)) < 0)
+		return rc;
+	struct store_history h = {.ticket_id = id,
+				  .actor_id = call->user.id,
+				  .at = call->now,
+				  .field = "created",
+				  .new_value = t->status};
+	if ((rc = store_history_insert(call->conn, &h, &call->err)) < 0 ||
+	    (files && (rc = api_files_insert(call, id, files, NULL)) < 0) ||
+	    (rc = store_outbox_insert(call->conn, "request_received", id, t->requester_id, NULL,
+				      call->now, &call->err)) < 0)
+		return rc;
+	if (priority == SLA_PRIORITY_EMERGENCY && org->account_rep_id &&
+	    (rc = store_outbox_insert(call->conn, "emergency_filed", id, org->account_rep_id, NULL,
+				      call->now, &call->err)) < 0)
+		return rc;
+	if (!routed && org->account_rep_id &&
+	    (rc = store_outbox_insert(call->conn, "account_request", id, org->account_rep_id, NULL,
+				      call->now, &call->err)) < 0)
+		return rc;
+	t->id = id;
+	if ((rc = api_notify_filed(call, org, t)) < 0)
+		return rc;
+	/* Filed through the API, a draft or by mail: one place queues the webhooks. */
+	struct store_ticket filed = *t;
+	filed.version = 1;
+	if ((rc = api_webhooks_ticket(call, NULL, &filed, NULL)) < 0)
+		return rc;
+	*id_out = id;
+	return 0;
+}
+
 int api_tickets_create(struct api_call *call)
 {
 	return api_ticket_file(call, NULL);
@@ -358,7 +414,7 @@ int api_ticket_file(struct api_call *call, struct store_draft *draft)
 	if (rc < 0)
 		return rc;
 	if (org.spoc_id != call->user.id)
-		return spoc_refusal(call, &org);
+		return api_ticket_spoc_refusal(call, &org);
 
 	/* A draft is filed once; its id plays the part of an idempotency key. */
 	const char *key = draft ? NULL : http_header(call->req, "Idempotency-Key");
@@ -444,14 +500,6 @@ int api_ticket_file(struct api_call *call, struct store_draft *draft)
 		.object_ids = objs,
 		.n_object_ids = in.n_object_ids,
 	};
-	if (routed) {
-		rc = sla_due(api_calendar_acquire(call->api), priority, call->now,
-			     &t.first_response_due_at, &call->err);
-		api_calendar_release(call->api);
-		if (rc < 0)
-			return rc;
-	}
-
 	/* Files sent with the request: their bytes are made durable before the
 	 * transaction, their rows go in with the ticket. */
 	struct store_attachment *files = NULL;
@@ -461,32 +509,18 @@ int api_ticket_file(struct api_call *call, struct store_draft *draft)
 	int64_t id;
 	if ((rc = store_write_begin(call->conn, &call->err)) < 0)
 		return rc;
-	rc = store_ticket_insert(call->conn, &t, &id, &call->err);
+	rc = api_ticket_insert(call, &org, &t, files, &id);
 	if (rc == -SB_ECONFLICT && key) {
-		/* The same key raced us; the first create won: answer with its ticket. */
+		/* The same key raced us; the first create won: answer with its ticket,
+		 * once its group of writes is committed and readable. */
 		store_write_rollback(call->conn);
+		store_write_settle(call->conn);
 		if (store_ticket_by_idempotency(call->conn, call->user.id, key, &existing, NULL) ==
 		    0)
 			return replay(call, existing);
 		return rc;
 	}
-	struct store_history h = {.ticket_id = id,
-				  .actor_id = call->user.id,
-				  .at = call->now,
-				  .field = "created",
-				  .new_value = t.status};
-	if (rc < 0 || (rc = store_history_insert(call->conn, &h, &call->err)) < 0 ||
-	    (files && (rc = api_files_insert(call, id, files, NULL)) < 0) ||
-	    (rc = store_outbox_insert(call->conn, "request_received", id, call->user.id, NULL,
-				      call->now, &call->err)) < 0)
-		return rc;
-	if (priority == SLA_PRIORITY_EMERGENCY && org.account_rep_id &&
-	    (rc = store_outbox_insert(call->conn, "emergency_filed", id, org.account_rep_id, NULL,
-				      call->now, &call->err)) < 0)
-		return rc;
-	if (!routed && org.account_rep_id &&
-	    (rc = store_outbox_insert(call->conn, "account_request", id, org.account_rep_id, NULL,
-				      call->now, &call->err)) < 0)
+	if (rc < 0)
 		return rc;
 	if (draft) {
 		/* Whoever prepared the draft follows the ticket. */
@@ -724,7 +758,10 @@ int api_ticket_save(struct api_call *call, const struct store_ticket *old, struc
 			return rc;
 	}
 	t->version++;
-	return 0;
+	if ((rc = api_notify_changed(call, old, t, false)) < 0)
+		return rc;
+	/* Every update of a ticket passes here: the one place its webhooks are queued. */
+	return api_webhooks_ticket(call, old, t, note);
 }
 
 /* Applies a status change; records the resolution and queues its notice. */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "api/internal.h"
+#include "core/notify.h"
 #include "core/teams.h"
 #include "util/secret.h"
 
@@ -17,7 +18,8 @@ static json_t *user_row_json(struct api_call *call, const struct store_user *u)
 			     .role_name = u->role,
 			     .org_id = u->org_id,
 			     .language = u->language,
-			     .disabled = u->disabled};
+			     .disabled = u->disabled,
+			     .muted = u->muted};
 	char *teams = NULL;
 	store_user_teams(call->conn, u->id, call->arena, &teams, NULL);
 	a.teams = teams;
@@ -190,6 +192,59 @@ int api_users_list(struct api_call *call)
 	return api_json(call, 200, json_pack("{s:o}", "items", items));
 }
 
+#define MUTED_MAX 16
+
+/*
+ * The "muted" member, when present: the events (core/notify.h) as a
+ * comma-separated list in the arena ("" for none or null). Anything that
+ * is not an event one may mute is a field error, and NULL.
+ */
+static const char *read_muted(struct api_call *call)
+{
+	json_t *v = json_object_get(call->body, "muted");
+	if (!v)
+		return NULL;
+	if (json_is_null(v))
+		return "";
+	if (!json_is_array(v) || json_array_size(v) > MUTED_MAX) {
+		api_field_error(call, "muted", "must be an array of at most %d event names",
+				MUTED_MAX);
+		return NULL;
+	}
+	size_t n = json_array_size(v);
+	const char **names = arena_alloc(call->arena, (n ? n : 1) * sizeof(*names));
+	char *csv = arena_strdup(call->arena, "");
+	if (!names || !csv) {
+		api_field_error(call, "muted", "out of memory");
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		json_t *s = json_array_get(v, i);
+		if (!json_is_string(s)) {
+			api_field_error(call, "muted", "must be an array of event names");
+			return NULL;
+		}
+		names[i] = json_string_value(s);
+	}
+	struct sb_error e;
+	if (notify_mute_check(names, n, &e) < 0) {
+		size_t count;
+		const struct notify_event *all = notify_events(&count);
+		char *allowed = arena_strdup(call->arena, "");
+		for (size_t i = 0; allowed && i < count; i++)
+			if (all[i].may_mute)
+				allowed = arena_printf(call->arena, "%s%s%s", allowed,
+						       *allowed ? ", " : "", all[i].name);
+		api_field_error(call, "muted", "%s (these may be muted: %s)", e.message,
+				allowed ? allowed : "");
+		return NULL;
+	}
+	for (size_t i = 0; csv && i < n; i++)
+		if (!notify_is_muted(csv, names[i])) /* each once */
+			csv = arena_printf(call->arena, "%s%s%s", csv, *csv ? "," : "", names[i]);
+	return csv;
+}
+
 /* The "disabled" member: false when absent or null; a non-boolean is a field error. */
 static bool read_disabled(struct api_call *call, bool *present)
 {
@@ -206,9 +261,10 @@ static bool read_disabled(struct api_call *call, bool *present)
  * PATCH /users/{id}. An admin changes name, role (within staff: a contact
  * stays a contact), language, teams (replaced; agents and leads only; a
  * role without teams leaves none) and disabled (which also ends the user's
- * sessions). Anyone changes their own name and language, nothing else. An
- * admin cannot change their own role nor disable themselves, so that the
- * last admin cannot lock everyone out by mistake.
+ * sessions). Anyone changes their own name, language and muted
+ * notifications (only their own: what one receives is one's choice),
+ * nothing else. An admin cannot change their own role nor disable
+ * themselves, so that the last admin cannot lock everyone out by mistake.
  */
 int api_users_update(struct api_call *call)
 {
@@ -232,12 +288,16 @@ int api_users_update(struct api_call *call)
 					"you may change your own name and language; only an "
 					"admin changes %s",
 					admin_only[i]);
+	if (!self && api_body_has(call, "muted"))
+		return api_fail(call, SB_EPERM,
+				"only the user themselves chooses which notifications to mute");
 
 	struct sb_error e;
 	const char *name = api_body_string(call, "name");
 	const char *language = api_body_string(call, "language");
 	const char *role_s = api_body_string(call, "role");
 	bool has_disabled, disabled = read_disabled(call, &has_disabled);
+	const char *muted = read_muted(call);
 	size_t nteams;
 	const char **teams = read_teams(call, &nteams);
 	enum account_role role = ACCOUNT_ROLE_CONTACT, old_role;
@@ -295,6 +355,8 @@ int api_users_update(struct api_call *call)
 		u.language = language;
 	if (has_disabled)
 		u.disabled = disabled;
+	if (muted)
+		u.muted = muted;
 	u.role = account_role_name(role);
 	if ((rc = store_user_update(call->conn, &u, &call->err)) < 0)
 		return rc;

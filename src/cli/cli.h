@@ -47,6 +47,7 @@ int cli_user(int argc, char **argv);
 int cli_token(int argc, char **argv);
 int cli_serve(int argc, char **argv);
 int cli_jobs(int argc, char **argv);
+int cli_mailgate(int argc, char **argv);
 
 /* The configured business calendar (settings, else the default); *out is the caller's. */
 struct calendar;
@@ -56,7 +57,9 @@ int cli_load_calendar(struct store *store, struct calendar **out, struct sb_erro
  * The mail settings into CFG (smtp_url, mail_from; NULL when not set): the
  * SMTP URL from SMTP_FLAG, else $SWITCHBOARD_SMTP_URL, else the smtp_url
  * setting; the sender from $SWITCHBOARD_MAIL_FROM, else the mail_from
- * setting. Strings in A or borrowed from the flag and the environment.
+ * setting; the address mail links to (public_url) from
+ * $SWITCHBOARD_PUBLIC_URL, else the public_url setting. Strings in A or
+ * borrowed from the flag and the environment.
  */
 struct jobs_config;
 int cli_mail_config(struct store *store, const char *smtp_flag, struct arena *a,

@@ -16,9 +16,11 @@
 #include "cli.h"
 #include "jobs/jobs.h"
 #include "mail/smtp.h"
+#include "util/rfc3339.h"
 
 static const char help[] =
-	"usage: switchboard jobs [--data DIR] [--smtp-url URL] [--lease SECONDS] [--once]\n"
+	"usage: switchboard jobs [--data DIR] [--smtp-url URL] [--lease SECONDS] [--once\n"
+	"                        [--now RFC3339]]\n"
 	"\n"
 	"Runs the background jobs of data directory DIR (default ./var): queues\n"
 	"the notifications that time brings (SLA warnings, breaches, emergency\n"
@@ -32,7 +34,13 @@ static const char help[] =
 	"--once delivers what is due now and exits; otherwise runs until SIGTERM or\n"
 	"SIGINT. --lease is how long a claimed delivery is reserved for this process\n"
 	"(default 120 s): a process killed mid-delivery has its mail sent by another\n"
-	"runner once the lease runs out.\n";
+	"runner once the lease runs out.\n"
+	"\n"
+	"--now (with --once) judges the SLA timers as if the clock read this instant\n"
+	"(2026-11-23T15:00:00Z), for tests and replays: warnings, breaches and\n"
+	"emergency updates due by then are queued, at the real time, and sent.\n"
+	"Links in mail point at $SWITCHBOARD_PUBLIC_URL, else the public_url\n"
+	"setting, else " JOBS_PUBLIC_URL_DEFAULT ".\n";
 
 static void log_line(void *ctx, const char *line)
 {
@@ -48,7 +56,8 @@ int cli_mail_config(struct store *store, const char *smtp_flag, struct arena *a,
 		return rc;
 	const char *env_url = getenv("SWITCHBOARD_SMTP_URL");
 	const char *env_from = getenv("SWITCHBOARD_MAIL_FROM");
-	char *url = NULL, *from = NULL;
+	const char *env_public = getenv("SWITCHBOARD_PUBLIC_URL");
+	char *url = NULL, *from = NULL, *public_url = NULL;
 	if (smtp_flag)
 		url = (char *)smtp_flag;
 	else if (env_url && *env_url)
@@ -59,6 +68,11 @@ int cli_mail_config(struct store *store, const char *smtp_flag, struct arena *a,
 		from = (char *)env_from;
 	else if ((rc = store_setting_get(c, "mail_from", a, &from, err)) < 0)
 		return rc;
+	if (env_public && *env_public)
+		public_url = (char *)env_public;
+	else if ((rc = store_setting_get(c, "public_url", a, &public_url, err)) < 0)
+		return rc;
+	cfg->public_url = public_url && *public_url ? public_url : NULL;
 	cfg->smtp_url = url && *url ? url : NULL;
 	cfg->mail_from = from && *from ? from : NULL;
 	return 0;
@@ -67,7 +81,7 @@ int cli_mail_config(struct store *store, const char *smtp_flag, struct arena *a,
 int cli_jobs(int argc, char **argv)
 {
 	static const char prog[] = "switchboard jobs";
-	const char *data = NULL, *smtp_url = NULL, *lease_s = NULL;
+	const char *data = NULL, *smtp_url = NULL, *lease_s = NULL, *now_s = NULL;
 	/* --once takes no value, which cli_parse_flags() does not know: take it out first. */
 	bool once = false;
 	char **rest = calloc((size_t)argc + 1, sizeof(*rest));
@@ -82,9 +96,11 @@ int cli_jobs(int argc, char **argv)
 		else
 			rest[nrest++] = argv[i];
 	}
-	const struct cli_flag flags[] = {
-		{"--data", &data}, {"--smtp-url", &smtp_url}, {"--lease", &lease_s}};
-	int rc = cli_parse_flags(prog, nrest, rest, flags, 3, help);
+	const struct cli_flag flags[] = {{"--data", &data},
+					 {"--smtp-url", &smtp_url},
+					 {"--lease", &lease_s},
+					 {"--now", &now_s}};
+	int rc = cli_parse_flags(prog, nrest, rest, flags, 4, help);
 	free(rest);
 	if (rc != 0)
 		return rc < 0 ? CLI_EXIT_OK : rc;
@@ -95,6 +111,15 @@ int cli_jobs(int argc, char **argv)
 		if (*lease_s == '\0' || *end != '\0' || v < 1 || v > JOBS_LEASE_MAX_S)
 			return cli_bad_argument(prog, "--lease", "expected 1 to 3600 seconds");
 		cfg.lease_s = v;
+	}
+	if (now_s) {
+		struct sb_error e;
+		if (!once)
+			return cli_bad_argument(prog, "--now", "only with --once");
+		if (rfc3339_parse(now_s, &cfg.timers_now, &e) < 0 || cfg.timers_now <= 0)
+			return cli_bad_argument(prog, "--now",
+						"expected an RFC 3339 instant such as "
+						"2026-11-23T15:00:00Z");
 	}
 
 	/* Block the stop signals before any thread starts (libcurl may start resolvers). */
@@ -147,6 +172,9 @@ int cli_jobs(int argc, char **argv)
 		}
 		printf("mail: %d sent, %d to retry, %d failed\n", counts.sent, counts.retrying,
 		       counts.failed);
+		printf("timers: %d queued\n", counts.queued);
+		printf("webhooks: %d delivered, %d to retry, %d failed\n",
+		       counts.webhooks_delivered, counts.webhooks_retrying, counts.webhooks_failed);
 		rc = CLI_EXIT_OK;
 		goto out;
 	}

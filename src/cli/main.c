@@ -20,6 +20,7 @@ static const char usage[] =
 	"  user add      create an account\n"
 	"  token create  create an API token for an account\n"
 	"  sla due       when a request's first response is due (see sla due --help)\n"
+	"  mailgate      take one mail on stdin onto its ticket (as an MTA pipes it)\n"
 	"\n"
 	"Documentation: README.md and docs/ in the source tree.\n";
 
@@ -42,8 +43,9 @@ int main(int argc, char **argv)
 		const char *name;
 		int (*run)(int argc, char **argv);
 	} commands[] = {
-		{"sla", cli_sla},     {"migrate", cli_migrate}, {"user", cli_user},
-		{"token", cli_token}, {"serve", cli_serve},     {"jobs", cli_jobs},
+		{"sla", cli_sla},           {"migrate", cli_migrate}, {"user", cli_user},
+		{"token", cli_token},       {"serve", cli_serve},     {"jobs", cli_jobs},
+		{"mailgate", cli_mailgate},
 	};
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(cmd, commands[i].name) == 0)

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "api/api.h"
+#include "api/mailin.h"
 #include "cli.h"
 #include "core/calendar.h"
 #include "http/static.h"
@@ -187,7 +188,8 @@ int cli_serve(int argc, char **argv)
 		rc = CLI_EXIT_USAGE;
 		goto out;
 	}
-	if (cli_load_calendar(store, &cal, &err) < 0 || api_new(store, cal, &api, &err) < 0) {
+	if (cli_load_calendar(store, &cal, &err) < 0 || api_new(store, cal, &api, &err) < 0 ||
+	    api_mail_watch_start(api, &err) < 0) {
 		fprintf(stderr, "%s: %s\n", prog, err.message);
 		rc = CLI_EXIT_FAILURE;
 		goto out;

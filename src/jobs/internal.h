@@ -15,7 +15,10 @@ struct jobs {
 	struct mail_smtp *smtp;
 	struct arena *config_arena; /* FROM's strings */
 	struct mail_address from;
+	const char *public_url; /* in config_arena */
+	int64_t timers_now;     /* 0: the real clock */
 	int64_t lease_s;
+	int64_t webhooks_pruned_at; /* when the webhook delivery log was last pruned */
 	void (*log)(void *ctx, const char *line);
 	void *log_ctx;
 	atomic_bool stop;
@@ -51,12 +54,14 @@ struct jobs_mail {
 };
 
 /*
- * The mail for outbox row ROW, from FROM, with times in ZONE, in A.
+ * The mail for outbox row ROW, from FROM, with times in ZONE and links to
+ * PUBLIC_URL, in A.
  * -SB_EINVAL or -SB_ENOTFOUND when it can never be sent (no recipient, no
  * template, a bad address: the row fails); other codes are temporary.
  */
 int jobs_mail_prepare(struct store_conn *c, const struct store_outbox *row,
-		      const struct mail_address *from, const struct tz_zone *zone, struct arena *a,
-		      struct jobs_mail *out, struct sb_error *err);
+		      const struct mail_address *from, const struct tz_zone *zone,
+		      const char *public_url, struct arena *a, struct jobs_mail *out,
+		      struct sb_error *err);
 
 #endif

@@ -23,6 +23,8 @@
 #include "util/error.h"
 
 #define JOBS_MAIL_FROM_DEFAULT "Switchboard <support@localhost>"
+/* Where mails link to: the web app as readers reach it. */
+#define JOBS_PUBLIC_URL_DEFAULT "http://127.0.0.1:8080"
 
 /* How long a claim lasts: longer than one delivery may take (smtp.c's timeouts). */
 #define JOBS_LEASE_DEFAULT_S 120
@@ -47,6 +49,14 @@ struct jobs_config {
 	const char *smtp_url;  /* smtp.h; NULL: mail stays queued in the outbox */
 	const char *mail_from; /* "Name <address>"; NULL: JOBS_MAIL_FROM_DEFAULT */
 	int64_t lease_s;       /* 0: JOBS_LEASE_DEFAULT_S */
+	/* The web app's address, for links in mail; NULL: JOBS_PUBLIC_URL_DEFAULT. */
+	const char *public_url;
+	/*
+	 * The clock the SLA timers are judged by, for tests and replays
+	 * (`switchboard jobs --once --now`); 0: the real clock. Rows it queues
+	 * are written at the real time, so they go out at once.
+	 */
+	int64_t timers_now;
 	/* Told one line per delivery that did not succeed at once; NULL: nobody. */
 	void (*log)(void *ctx, const char *line);
 	void *log_ctx;
@@ -56,6 +66,9 @@ struct jobs_counts {
 	int sent;     /* accepted by the SMTP server */
 	int retrying; /* failed for now; due again later */
 	int failed;   /* given up on */
+	int queued;   /* notifications queued by the timers */
+	/* Webhook deliveries (docs/webhooks.md), counted the same way. */
+	int webhooks_delivered, webhooks_retrying, webhooks_failed;
 };
 
 struct jobs;

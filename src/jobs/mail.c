@@ -74,12 +74,38 @@ static int ticket_vars(struct store_conn *c, const struct store_outbox *row, con
 		v->type = strcmp(lang, "es") == 0 ? type.name_es : type.name_en;
 	else if (rc != -SB_ENOTFOUND)
 		return rc;
+	struct store_team *teams;
+	size_t nteams;
+	if (t->team && (rc = store_teams_list(c, a, &teams, &nteams, err)) < 0)
+		return rc;
+	for (size_t i = 0; t->team && i < nteams; i++)
+		if (strcmp(teams[i].key, t->team) == 0)
+			v->team = strcmp(lang, "es") == 0 ? teams[i].name_es : teams[i].name_en;
+	struct store_user assignee;
+	if (t->assignee_id && (rc = store_user_get(c, t->assignee_id, a, &assignee, err)) == 0)
+		v->assignee = assignee.name;
+	else if (t->assignee_id && rc != -SB_ENOTFOUND)
+		return rc;
+	/* An incomplete request (filed by mail, say) says what it lacks: the
+	 * required details first, then the recommended ones. */
+	const char *req = t->missing_required ? t->missing_required : "";
+	const char *rec = t->missing_recommended ? t->missing_recommended : "";
+	if (t->completeness < 100 || *req || *rec) {
+		char *keys = arena_printf(a, "%s%s%s", req, *req && *rec ? "," : "", rec);
+		v->missing = !keys                     ? NULL
+			     : *keys                   ? mail_missing_names(lang, keys, a)
+			     : strcmp(lang, "es") == 0 ? "algunos datos"
+						       : "some details";
+		if (!v->missing)
+			return sb_error_set(err, SB_ENOMEM, "out of memory");
+	}
 	return 0;
 }
 
 int jobs_mail_prepare(struct store_conn *c, const struct store_outbox *row,
-		      const struct mail_address *from, const struct tz_zone *zone, struct arena *a,
-		      struct jobs_mail *out, struct sb_error *err)
+		      const struct mail_address *from, const struct tz_zone *zone,
+		      const char *public_url, struct arena *a, struct jobs_mail *out,
+		      struct sb_error *err)
 {
 	if (!mail_template_exists(row->event))
 		return sb_error_set(err, SB_EINVAL, "no mail is sent for event %.40s", row->event);
@@ -97,7 +123,12 @@ int jobs_mail_prepare(struct store_conn *c, const struct store_outbox *row,
 		return sb_error_set(err, SB_EINVAL, "the recipient has no valid mail address");
 
 	const char *lang = mail_language(to.language);
-	struct mail_vars v = {.name = to.name};
+	/* Customers read their tickets in the portal, staff in the workspace. */
+	bool staff = strcmp(to.role, "contact") != 0;
+	struct mail_vars v = {.name = to.name,
+			      .link = mail_ticket_link(public_url, staff, row->ticket_id, a)};
+	if (!v.link)
+		return sb_error_set(err, SB_ENOMEM, "out of memory");
 	struct store_ticket t = {0};
 	if (row->ticket_id && (rc = ticket_vars(c, row, lang, zone, a, &v, &t, err)) < 0)
 		return rc == -SB_ENOTFOUND ? sb_error_set(err, SB_EINVAL, "the ticket is gone")
@@ -116,6 +147,10 @@ int jobs_mail_prepare(struct store_conn *c, const struct store_outbox *row,
 		v.key = row->payload; /* the engineering issue whose fix resolved it */
 	} else if (strcmp(ev, "priority_changed") == 0 || strcmp(ev, "draft_returned") == 0) {
 		v.text = row->payload; /* the reason, the SPOC's comment */
+	} else if (strcmp(ev, "emergency_on_call") == 0) {
+		v.on_call = strcmp(row->payload, "on_call") == 0 ? "yes" : NULL; /* else a lead */
+	} else if (strcmp(ev, "emergency_update_due") == 0) {
+		v.minutes = row->payload; /* the period when it was queued */
 	}
 
 	struct mail_rendered r;

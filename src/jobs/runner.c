@@ -52,6 +52,15 @@ int jobs_new(struct store *store, const struct jobs_config *cfg, struct jobs **o
 		free(j);
 		return rc;
 	}
+	if (!(j->public_url =
+		      arena_strdup(j->config_arena,
+				   cfg->public_url ? cfg->public_url : JOBS_PUBLIC_URL_DEFAULT))) {
+		arena_free(j->config_arena);
+		mail_smtp_free(j->smtp);
+		free(j);
+		return sb_error_set(err, SB_ENOMEM, "out of memory");
+	}
+	j->timers_now = cfg->timers_now;
 	j->store = store;
 	j->lease_s = cfg->lease_s ? cfg->lease_s : JOBS_LEASE_DEFAULT_S;
 	j->log = cfg->log;
@@ -127,7 +136,7 @@ static int deliver(struct jobs *j, struct store_conn *c, const struct store_outb
 		return sb_error_set(err, SB_ENOMEM, "out of memory");
 	struct sb_error why = {0};
 	struct jobs_mail mail;
-	int rc = jobs_mail_prepare(c, row, &j->from, zone, a, &mail, &why);
+	int rc = jobs_mail_prepare(c, row, &j->from, zone, j->public_url, a, &mail, &why);
 	if (rc == 0)
 		rc = mail_smtp_send(j->smtp, j->from.addr, mail.rcpt, mail.data, mail.len, &j->stop,
 				    &why);
@@ -225,7 +234,9 @@ int jobs_run_due(struct jobs *j, struct jobs_counts *counts, struct sb_error *er
 	struct store_conn *c;
 	int rc = store_conn(j->store, &c, err);
 	/* Timers first: the mail they queue goes out in the same pass. */
-	if (rc < 0 || (rc = jobs_timers_pass(j, c, (int64_t)time(NULL), counts, err)) < 0 ||
+	if (rc < 0 ||
+	    (rc = jobs_timers_pass(j, c, j->timers_now ? j->timers_now : (int64_t)time(NULL),
+				   counts, err)) < 0 ||
 	    (rc = mail_pass(j, c, counts, err)) < 0)
 		return rc;
 	return jobs_webhooks_pass(j, c, counts, err);

@@ -22,108 +22,197 @@ static const struct template templates[] = {
 	{"request_received", "[#{id}] Request received: {subject}",
 	 "Hello {name},\n\n"
 	 "We have received your request #{id}, \"{subject}\" ({priority} priority).\n\n"
-	 "We will respond by {due}, and keep you informed until it is fully resolved.",
+	 "We will respond by {due}, and keep you informed until it is fully resolved.\n\n"
+	 "Your request is missing details that help us solve it: {missing}. Please "
+	 "complete it in the support portal: {link}\n\n"
+	 "{!missing}You can follow it in the support portal: {link}",
 	 "[#{id}] Solicitud recibida: {subject}",
 	 "Hola, {name}:\n\n"
 	 "Hemos recibido su solicitud n.º {id}, «{subject}» (prioridad {priority}).\n\n"
 	 "Le responderemos a más tardar el {due} y le mantendremos informado hasta que "
-	 "quede totalmente resuelta."},
+	 "quede totalmente resuelta.\n\n"
+	 "A su solicitud le faltan datos que nos ayudan a resolverla: {missing}. "
+	 "Complétela en el portal de soporte: {link}\n\n"
+	 "{!missing}Puede seguirla en el portal de soporte: {link}"},
 	{"agent_reply", "[#{id}] Reply: {subject}",
 	 "Hello {name},\n\n"
 	 "{author} replied to your request #{id}, \"{subject}\":\n\n"
-	 "{text}",
+	 "{text}\n\n"
+	 "Answer in the support portal: {link}",
 	 "[#{id}] Respuesta: {subject}",
 	 "Hola, {name}:\n\n"
 	 "{author} ha respondido a su solicitud n.º {id}, «{subject}»:\n\n"
-	 "{text}"},
+	 "{text}\n\n"
+	 "Responda en el portal de soporte: {link}"},
 	{"followup_question", "[#{id}] Question about your request: {subject}",
 	 "Hello {name},\n\n"
 	 "{author} needs more information to continue with your request #{id}, "
 	 "\"{subject}\":\n\n"
 	 "{text}\n\n"
-	 "Please answer in the support portal so that we can continue.",
+	 "Please answer in the support portal so that we can continue: {link}",
 	 "[#{id}] Pregunta sobre su solicitud: {subject}",
 	 "Hola, {name}:\n\n"
 	 "{author} necesita más información para continuar con su solicitud n.º {id}, "
 	 "«{subject}»:\n\n"
 	 "{text}\n\n"
-	 "Responda en el portal de soporte para que podamos continuar."},
+	 "Responda en el portal de soporte para que podamos continuar: {link}"},
 	{"customer_reply", "[#{id}] Customer reply: {subject}",
 	 "Hello {name},\n\n"
 	 "{author} ({org}) replied on request #{id}, \"{subject}\":\n\n"
-	 "{text}",
+	 "{text}\n\n"
+	 "Open it in the workspace: {link}",
 	 "[#{id}] Respuesta del cliente: {subject}",
 	 "Hola, {name}:\n\n"
 	 "{author} ({org}) ha respondido en la solicitud n.º {id}, «{subject}»:\n\n"
-	 "{text}"},
+	 "{text}\n\n"
+	 "Ábrala en el espacio de trabajo: {link}"},
 	{"ticket_resolved", "[#{id}] Resolved: {subject}",
 	 "Hello {name},\n\n"
 	 "Your request #{id}, \"{subject}\", has been resolved.\n\n"
 	 "The fix for engineering issue {key} has shipped.\n\n"
 	 "If anything is still wrong, reply in the support portal within 7 days and we "
-	 "will reopen it.",
+	 "will reopen it: {link}",
 	 "[#{id}] Resuelta: {subject}",
 	 "Hola, {name}:\n\n"
 	 "Su solicitud n.º {id}, «{subject}», se ha resuelto.\n\n"
 	 "Se ha publicado la corrección del problema de ingeniería {key}.\n\n"
 	 "Si algo sigue sin funcionar, responda en el portal de soporte en un plazo de 7 "
-	 "días y la reabriremos."},
+	 "días y la reabriremos: {link}"},
 	{"emergency_filed", "[#{id}] EMERGENCY from {org}: {subject}",
 	 "Hello {name},\n\n"
 	 "{requester} of {org}, an organization you represent, filed an emergency: "
 	 "request #{id}, \"{subject}\".\n\n"
 	 "Criteria: {criteria}\n"
 	 "Emergency phone: {phone}\n\n"
-	 "The first response is due by {due}.",
+	 "The first response is due by {due}.\n\n"
+	 "Open it in the workspace: {link}",
 	 "[#{id}] EMERGENCIA de {org}: {subject}",
 	 "Hola, {name}:\n\n"
 	 "{requester}, de {org} (una organización que usted representa), ha presentado "
 	 "una emergencia: solicitud n.º {id}, «{subject}».\n\n"
 	 "Criterios: {criteria}\n"
 	 "Teléfono de emergencia: {phone}\n\n"
-	 "La primera respuesta vence el {due}."},
+	 "La primera respuesta vence el {due}.\n\n"
+	 "Ábrala en el espacio de trabajo: {link}"},
+	{"emergency_on_call", "[#{id}] EMERGENCY for {team}: {subject}",
+	 "Hello {name},\n\n"
+	 "{requester} of {org} filed an emergency for the {team} team: request #{id}, "
+	 "\"{subject}\".\n\n"
+	 "{on_call}You are the team's on-call person.\n\n"
+	 "{!on_call}Nobody is on call for the team, so its leads are alerted.\n\n"
+	 "Criteria: {criteria}\n"
+	 "Emergency phone: {phone}\n\n"
+	 "The first response is due by {due}. Until it is resolved, the customer must "
+	 "hear from us regularly.\n\n"
+	 "Open it in the workspace: {link}",
+	 "[#{id}] EMERGENCIA para {team}: {subject}",
+	 "Hola, {name}:\n\n"
+	 "{requester}, de {org}, ha presentado una emergencia para el equipo {team}: "
+	 "solicitud n.º {id}, «{subject}».\n\n"
+	 "{on_call}Usted es la persona de guardia del equipo.\n\n"
+	 "{!on_call}Nadie está de guardia en el equipo, así que se avisa a sus "
+	 "responsables.\n\n"
+	 "Criterios: {criteria}\n"
+	 "Teléfono de emergencia: {phone}\n\n"
+	 "La primera respuesta vence el {due}. Hasta que se resuelva, el cliente debe "
+	 "tener noticias nuestras con regularidad.\n\n"
+	 "Ábrala en el espacio de trabajo: {link}"},
+	{"sla_warning", "[#{id}] First response due soon: {subject}",
+	 "Hello {name},\n\n"
+	 "Request #{id}, \"{subject}\" from {org} ({priority} priority), has no first "
+	 "response yet and most of its time is gone.\n\n"
+	 "The first response is due by {due}.\n\n"
+	 "Assigned to {assignee}.\n\n"
+	 "{!assignee}Nobody is assigned: anyone in the {team} team may take it.\n\n"
+	 "Open it in the workspace: {link}",
+	 "[#{id}] La primera respuesta vence pronto: {subject}",
+	 "Hola, {name}:\n\n"
+	 "La solicitud n.º {id}, «{subject}», de {org} (prioridad {priority}), aún no "
+	 "tiene primera respuesta y ha pasado la mayor parte de su plazo.\n\n"
+	 "La primera respuesta vence el {due}.\n\n"
+	 "Asignada a {assignee}.\n\n"
+	 "{!assignee}No está asignada: cualquiera del equipo {team} puede tomarla.\n\n"
+	 "Ábrala en el espacio de trabajo: {link}"},
+	{"sla_breach", "[#{id}] SLA BREACHED: {subject}",
+	 "Hello {name},\n\n"
+	 "Request #{id}, \"{subject}\" from {org} ({priority} priority), missed its "
+	 "first-response target: nobody has answered the customer, and it was due by "
+	 "{due}.\n\n"
+	 "Assigned to {assignee}.\n\n"
+	 "{!assignee}Nobody is assigned in the {team} team.\n\n"
+	 "Open it in the workspace: {link}",
+	 "[#{id}] SLA INCUMPLIDO: {subject}",
+	 "Hola, {name}:\n\n"
+	 "La solicitud n.º {id}, «{subject}», de {org} (prioridad {priority}), no ha "
+	 "cumplido su plazo de primera respuesta: nadie ha respondido al cliente y vencía "
+	 "el {due}.\n\n"
+	 "Asignada a {assignee}.\n\n"
+	 "{!assignee}No está asignada a nadie del equipo {team}.\n\n"
+	 "Ábrala en el espacio de trabajo: {link}"},
+	{"emergency_update_due", "[#{id}] Emergency update due: {subject}",
+	 "Hello {name},\n\n"
+	 "The emergency #{id}, \"{subject}\" from {org}, is still open, and the customer "
+	 "has not heard from us for {minutes} minutes.\n\n"
+	 "Please post a public update now: until it is resolved, the customer hears from "
+	 "us at least every {minutes} minutes.\n\n"
+	 "Emergency phone: {phone}\n\n"
+	 "Open it in the workspace: {link}",
+	 "[#{id}] Toca actualizar la emergencia: {subject}",
+	 "Hola, {name}:\n\n"
+	 "La emergencia n.º {id}, «{subject}», de {org}, sigue abierta y el cliente no "
+	 "tiene noticias nuestras desde hace {minutes} minutos.\n\n"
+	 "Publique ahora una actualización: hasta que se resuelva, el cliente debe tener "
+	 "noticias nuestras al menos cada {minutes} minutos.\n\n"
+	 "Teléfono de emergencia: {phone}\n\n"
+	 "Ábrala en el espacio de trabajo: {link}"},
 	{"account_request", "[#{id}] Account request from {org}: {subject}",
 	 "Hello {name},\n\n"
 	 "{requester} of {org} filed an account request for you: #{id}, \"{subject}\" "
 	 "({type}).\n\n"
-	 "{text}",
+	 "{text}\n\n"
+	 "Open it in the workspace: {link}",
 	 "[#{id}] Solicitud de cuenta de {org}: {subject}",
 	 "Hola, {name}:\n\n"
 	 "{requester}, de {org}, le ha enviado una solicitud de cuenta: n.º {id}, "
 	 "«{subject}» ({type}).\n\n"
-	 "{text}"},
+	 "{text}\n\n"
+	 "Ábrala en el espacio de trabajo: {link}"},
 	{"priority_changed", "[#{id}] Priority changed to {priority}: {subject}",
 	 "Hello {name},\n\n"
 	 "The priority of your request #{id}, \"{subject}\", is now {priority}.\n\n"
 	 "Reason: {text}\n\n"
-	 "We will respond by {due}.",
+	 "We will respond by {due}.\n\n"
+	 "See it in the support portal: {link}",
 	 "[#{id}] Prioridad cambiada a {priority}: {subject}",
 	 "Hola, {name}:\n\n"
 	 "La prioridad de su solicitud n.º {id}, «{subject}», ahora es {priority}.\n\n"
 	 "Motivo: {text}\n\n"
-	 "Le responderemos a más tardar el {due}."},
+	 "Le responderemos a más tardar el {due}.\n\n"
+	 "Véala en el portal de soporte: {link}"},
 	{"draft_returned", "Your draft request was returned",
 	 "Hello {name},\n\n"
 	 "Your organization's single point of contact returned your draft request with "
 	 "this comment:\n\n"
 	 "{text}\n\n"
-	 "You can change the draft in the support portal and send it again.",
+	 "You can change the draft in the support portal and send it again: {link}",
 	 "Su borrador de solicitud ha sido devuelto",
 	 "Hola, {name}:\n\n"
 	 "El punto de contacto de su organización le ha devuelto su borrador de solicitud "
 	 "con este comentario:\n\n"
 	 "{text}\n\n"
-	 "Puede modificar el borrador en el portal de soporte y enviarlo de nuevo."},
+	 "Puede modificar el borrador en el portal de soporte y enviarlo de nuevo: {link}"},
 };
 
 #define NTEMPLATES (sizeof(templates) / sizeof(templates[0]))
 
 const char *const mail_template_events[] = {
-	"request_received",  "agent_reply",
-	"followup_question", "customer_reply",
-	"ticket_resolved",   "emergency_filed",
-	"account_request",   "priority_changed",
-	"draft_returned",    NULL,
+	"request_received",     "agent_reply",
+	"followup_question",    "customer_reply",
+	"ticket_resolved",      "emergency_filed",
+	"account_request",      "priority_changed",
+	"draft_returned",       "emergency_on_call",
+	"sla_warning",          "sla_breach",
+	"emergency_update_due", NULL,
 };
 
 static const char footer_en[] = "— Switchboard, Client Services\n"
@@ -165,12 +254,19 @@ static const struct {
 	{"phone", offsetof(struct mail_vars, phone)},
 	{"key", offsetof(struct mail_vars, key)},
 	{"text", offsetof(struct mail_vars, text)},
+	{"link", offsetof(struct mail_vars, link)},
+	{"missing", offsetof(struct mail_vars, missing)},
+	{"team", offsetof(struct mail_vars, team)},
+	{"assignee", offsetof(struct mail_vars, assignee)},
+	{"minutes", offsetof(struct mail_vars, minutes)},
+	{"on_call", offsetof(struct mail_vars, on_call)},
 };
 
 /*
  * Appends N bytes of template T to B with the placeholders filled from V.
- * Returns false when a placeholder's value is missing (the paragraph is
- * then dropped); an unknown placeholder stays as it is written.
+ * Returns false when a placeholder's value is missing, or a {!name}'s is
+ * present (the paragraph is then dropped); an unknown placeholder stays
+ * as it is written.
  */
 static bool fill(struct mail_buf *b, const char *t, size_t n, const struct mail_vars *v)
 {
@@ -185,22 +281,28 @@ static bool fill(struct mail_buf *b, const char *t, size_t n, const struct mail_
 		}
 		mail_buf_add(b, t, (size_t)(open - t));
 		size_t len = (size_t)(close - open - 1);
+		const char *name = open + 1;
+		bool negated = len > 0 && *name == '!';
+		if (negated)
+			name++, len--;
 		const char *value = NULL;
 		bool known = false;
 		char num[24];
-		if (len == 2 && memcmp(open + 1, "id", 2) == 0) {
+		if (len == 2 && memcmp(name, "id", 2) == 0) {
 			snprintf(num, sizeof(num), "%lld", (long long)v->id);
 			value = num;
 			known = true;
 		}
 		for (size_t i = 0; !known && i < sizeof(fields) / sizeof(fields[0]); i++)
 			if (strlen(fields[i].name) == len &&
-			    memcmp(fields[i].name, open + 1, len) == 0) {
+			    memcmp(fields[i].name, name, len) == 0) {
 				value = *(const char *const *)((const char *)v + fields[i].offset);
 				known = true;
 			}
 		if (!known)
-			mail_buf_add(b, open, len + 2);
+			mail_buf_add(b, open, (size_t)(close - open + 1));
+		else if (negated)
+			complete = complete && !(value && *value);
 		else if (value && *value)
 			mail_buf_adds(b, value);
 		else
@@ -226,6 +328,28 @@ static void html_text(struct mail_buf *b, const char *text, struct arena *a)
 		else
 			mail_buf_addc(b, *p);
 	}
+}
+
+/* Appends paragraph TEXT as html_text() does, with each LINK in it an <a>. */
+static void html_para(struct mail_buf *b, const char *text, const char *link, struct arena *a)
+{
+	const char *p = text, *at;
+	while (link && *link && (at = strstr(p, link))) {
+		char *before = arena_strndup(a, p, (size_t)(at - p));
+		char *href = mail_html_escape(a, link);
+		if (!before || !href) {
+			b->failed = true;
+			return;
+		}
+		html_text(b, before, a);
+		mail_buf_adds(b, "<a href=\"");
+		mail_buf_adds(b, href);
+		mail_buf_adds(b, "\">");
+		mail_buf_adds(b, href);
+		mail_buf_adds(b, "</a>");
+		p = at + strlen(link);
+	}
+	html_text(b, p, a);
 }
 
 int mail_render(const char *event, const char *lang, const struct mail_vars *v, struct arena *a,
@@ -265,7 +389,7 @@ int mail_render(const char *event, const char *lang, const struct mail_vars *v, 
 						      "padding-left: 1em; border-left: 3px solid "
 						      "#ccc\">\n"
 						    : "<p>");
-			html_text(&html, para.data, a);
+			html_para(&html, para.data, v->link, a);
 			mail_buf_adds(&html, quoted ? "\n</blockquote>\n" : "</p>\n");
 		}
 		p = sep ? sep + 2 : NULL;
@@ -356,4 +480,58 @@ char *mail_criteria_names(const char *lang, const char *keys, struct arena *a)
 	char *out = b.failed ? NULL : arena_strndup(a, b.data, b.len);
 	mail_buf_done(&b);
 	return out;
+}
+
+char *mail_missing_names(const char *lang, const char *keys, struct arena *a)
+{
+	/* The API keys of core/request_types.c's fields. */
+	static const struct {
+		const char *key, *en, *es;
+	} names[] = {
+		{"subject", "a subject", "un asunto"},
+		{"description", "a description", "una descripción"},
+		{"impact", "the impact on your goals", "el impacto en sus objetivos"},
+		{"object_ids", "the ids of the objects concerned",
+		 "los ids de los objetos afectados"},
+		{"steps", "steps to reproduce", "los pasos para reproducirlo"},
+		{"urls", "test pages or URLs", "páginas de prueba o URL"},
+		{"browser", "the browser and its version", "el navegador y su versión"},
+		{"os", "the operating system and its version", "el sistema operativo y su versión"},
+		{"attachments", "a screenshot", "una captura de pantalla"},
+		{"business_justification", "a business justification",
+		 "una justificación de negocio"},
+	};
+	bool es = strcmp(lang, "es") == 0;
+	struct mail_buf b = {0};
+	mail_buf_add(&b, "", 0);
+	for (const char *p = keys ? keys : ""; *p;) {
+		size_t n = strcspn(p, ",");
+		const char *word = NULL;
+		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (strlen(names[i].key) == n && memcmp(names[i].key, p, n) == 0)
+				word = es ? names[i].es : names[i].en;
+		if (n && b.len)
+			mail_buf_adds(&b, ", ");
+		if (word)
+			mail_buf_adds(&b, word);
+		else
+			mail_buf_add(&b, p, n);
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	char *out = b.failed ? NULL : arena_strndup(a, b.data, b.len);
+	mail_buf_done(&b);
+	return out;
+}
+
+char *mail_ticket_link(const char *public_url, bool staff, int64_t id, struct arena *a)
+{
+	size_t n = strlen(public_url);
+	while (n && public_url[n - 1] == '/')
+		n--;
+	if (!id)
+		return arena_printf(a, "%.*s%s", (int)n, public_url, staff ? "/agent" : "/portal");
+	return arena_printf(a, "%.*s/%s/tickets/%lld", (int)n, public_url,
+			    staff ? "agent" : "portal", (long long)id);
 }

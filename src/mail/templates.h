@@ -6,10 +6,12 @@
  * A template is data (templates.c): a subject and a body with {name}
  * placeholders for the fields of struct mail_vars. The body is paragraphs
  * separated by blank lines; a paragraph that uses a field that is NULL or
- * empty is left out whole, which is how optional sentences are written.
- * A paragraph that is exactly "{text}" is the quoted text of a reply and
- * is set apart in HTML. In HTML every value is escaped; nothing a user
- * typed becomes markup.
+ * empty is left out whole, which is how optional sentences are written,
+ * and one with {!name} is left out when that field is set (it writes
+ * nothing), which is how "otherwise" is written. A paragraph that is
+ * exactly "{text}" is the quoted text of a reply and is set apart in HTML.
+ * In HTML every value is escaped; nothing a user typed becomes markup, and
+ * {link} (a URL the server made, never user input) becomes a link.
  */
 #ifndef SB_MAIL_TEMPLATES_H
 #define SB_MAIL_TEMPLATES_H
@@ -36,6 +38,12 @@ struct mail_vars {
 	const char *phone;     /* {phone}: the emergency phone */
 	const char *key;       /* {key}: the engineering issue that was fixed */
 	const char *text;      /* {text}: a comment, a reason */
+	const char *link;      /* {link}: the ticket in the portal or the workspace */
+	const char *missing;   /* {missing}: mail_missing_names() of what a request lacks */
+	const char *team;      /* {team}: the team's name */
+	const char *assignee;  /* {assignee}: who the ticket is assigned to */
+	const char *minutes;   /* {minutes}: the emergency update period */
+	const char *on_call;   /* {on_call}: set when the recipient is on call */
 };
 
 struct mail_rendered {
@@ -69,6 +77,20 @@ const char *mail_priority_name(const char *lang, const char *priority);
 
 /* Comma-separated emergency criteria keys as words in LANG, in A. */
 char *mail_criteria_names(const char *lang, const char *keys, struct arena *a);
+
+/*
+ * Comma-separated request field keys (ticket completeness: "steps,os,
+ * attachments") as words in LANG, in A: "steps to reproduce, operating
+ * system, a screenshot". Unknown keys as they are.
+ */
+char *mail_missing_names(const char *lang, const char *keys, struct arena *a);
+
+/*
+ * The address of ticket ID for a reader: PUBLIC_URL (no trailing slash
+ * needed) + "/portal/tickets/ID" for a customer, "/agent/tickets/ID" for
+ * staff; "/portal" for a customer when ID is 0. In A.
+ */
+char *mail_ticket_link(const char *public_url, bool staff, int64_t id, struct arena *a);
 
 /* The events that have templates, for tests: a NULL-terminated list. */
 extern const char *const mail_template_events[];

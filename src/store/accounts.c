@@ -56,6 +56,7 @@ static void read_user(struct store_conn *c, struct db_stmt *s, struct arena *a,
 	u->language = db_text_dup(c, s, 6, a);
 	u->created_at = db_int(c, s, 7);
 	u->disabled = db_int(c, s, 8) != 0;
+	u->muted = db_text_dup(c, s, 9, a);
 }
 
 int store_user_get(struct store_conn *c, int64_t id, struct arena *a, struct store_user *out,
@@ -144,6 +145,7 @@ int store_user_update(struct store_conn *c, const struct store_user *u, struct s
 	db_bind_text(c, s, 3, u->role);
 	db_bind_text(c, s, 4, u->language ? u->language : "en");
 	db_bind_int(c, s, 5, u->disabled ? 1 : 0);
+	db_bind_text(c, s, 6, u->muted); /* NULL keeps it */
 	if ((rc = db_exec_stmt(c, s, err)) < 0)
 		return rc;
 	if (db_changes(c) == 0)
@@ -315,6 +317,7 @@ int store_teams_list(struct store_conn *c, struct arena *a, struct store_team **
 		list[n].key = db_text_dup(c, s, 0, a);
 		list[n].name_en = db_text_dup(c, s, 1, a);
 		list[n].name_es = db_text_dup(c, s, 2, a);
+		list[n].on_call_id = db_int(c, s, 3);
 		n++;
 	}
 	c->driver->reset(s);
@@ -334,6 +337,22 @@ int store_team_update(struct store_conn *c, const struct store_team *t, int64_t 
 	db_bind_text(c, s, 2, t->name_en);
 	db_bind_text(c, s, 3, t->name_es);
 	db_bind_int(c, s, 4, now);
+	if ((rc = db_exec_stmt(c, s, err)) < 0)
+		return rc;
+	if (db_changes(c) == 0)
+		return sb_error_set(err, SB_ENOTFOUND, "no such team");
+	return 0;
+}
+
+int store_team_on_call_set(struct store_conn *c, const char *key, int64_t user_id,
+			   struct sb_error *err)
+{
+	struct db_stmt *s;
+	int rc = db_stmt(c, STMT_TEAM_ON_CALL_SET, &s, err);
+	if (rc < 0)
+		return rc;
+	db_bind_text(c, s, 1, key);
+	db_bind_opt_int(c, s, 2, user_id);
 	if ((rc = db_exec_stmt(c, s, err)) < 0)
 		return rc;
 	if (db_changes(c) == 0)

@@ -102,3 +102,75 @@ int store_outbox_finish(struct store_conn *c, int64_t id, int64_t lease_until,
 		*applied_out = db_changes(c) > 0;
 	return 0;
 }
+
+/* ---- the admins' view ---------------------------------------------------- */
+
+int store_outbox_list(struct store_conn *c, enum store_outbox_view view, int64_t before_id,
+		      int limit, struct arena *a, struct store_outbox_row **rows_out, size_t *n_out,
+		      struct sb_error *err)
+{
+	struct db_stmt *s;
+	int rc = db_stmt(c,
+			 view == STORE_OUTBOX_VIEW_FAILED ? STMT_OUTBOX_LIST_FAILED
+							  : STMT_OUTBOX_LIST_RETRYING,
+			 &s, err);
+	if (rc < 0)
+		return rc;
+	db_bind_int(c, s, 1, before_id);
+	db_bind_int(c, s, 2, limit);
+	size_t n = 0, cap = 0;
+	struct store_outbox_row *list = NULL;
+	while ((rc = db_step(c, s, err)) == DB_ROW) {
+		if (!db_list_slot(a, (void **)&list, n, &cap, sizeof(*list))) {
+			c->driver->reset(s);
+			return sb_error_set(err, SB_ENOMEM, "out of memory");
+		}
+		struct store_outbox_row *o = &list[n++];
+		o->id = db_int(c, s, 0);
+		o->event = db_text_dup(c, s, 1, a);
+		o->ticket_id = db_int(c, s, 2);
+		o->recipient_id = db_int(c, s, 3);
+		o->recipient_name = db_text_dup(c, s, 4, a);
+		o->recipient_email = db_text_dup(c, s, 5, a);
+		o->state = db_text_dup(c, s, 6, a);
+		o->attempts = db_int(c, s, 7);
+		o->last_error = db_text_dup(c, s, 8, a);
+		o->created_at = db_int(c, s, 9);
+		o->next_attempt_at = db_int(c, s, 10);
+		if (!o->event || !o->state) {
+			c->driver->reset(s);
+			return sb_error_set(err, SB_ENOMEM, "out of memory");
+		}
+	}
+	c->driver->reset(s);
+	if (rc < 0)
+		return rc;
+	*rows_out = list;
+	*n_out = n;
+	return 0;
+}
+
+int store_outbox_retry(struct store_conn *c, int64_t id, int64_t now, struct sb_error *err)
+{
+	struct db_stmt *s;
+	int rc = db_stmt(c, STMT_OUTBOX_RETRY, &s, err);
+	if (rc < 0)
+		return rc;
+	db_bind_int(c, s, 1, id);
+	db_bind_int(c, s, 2, now);
+	if ((rc = db_exec_stmt(c, s, err)) < 0)
+		return rc;
+	if (db_changes(c) > 0)
+		return 0;
+	/* Why not: no such row, or one that is not failed (sent, or pending already). */
+	if ((rc = db_stmt(c, STMT_OUTBOX_STATE, &s, err)) < 0)
+		return rc;
+	db_bind_int(c, s, 1, id);
+	rc = db_step(c, s, err);
+	c->driver->reset(s);
+	if (rc < 0)
+		return rc;
+	if (rc == DB_DONE)
+		return sb_error_set(err, SB_ENOTFOUND, "no such outbox row");
+	return sb_error_set(err, SB_ECONFLICT, "outbox row %lld is not failed", (long long)id);
+}

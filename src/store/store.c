@@ -373,6 +373,19 @@ void store_write_rollback(struct store_conn *c)
 	pthread_mutex_unlock(&s->writer);
 }
 
+void store_write_settle(struct store_conn *c)
+{
+	struct store *s = c->store;
+	pthread_mutex_lock(&s->writer);
+	/* The open batch holds the finished writes not yet committed; its last
+	 * member commits it, or nobody is left to and it is committed here. */
+	uint64_t target = s->txn_open ? s->batch : s->committed;
+	maybe_commit(s);
+	while (s->committed < target)
+		pthread_cond_wait(&s->committed_cond, &s->writer);
+	pthread_mutex_unlock(&s->writer);
+}
+
 /* ---- migrations --------------------------------------------------------- */
 
 int store_schema_version(void)

@@ -61,6 +61,14 @@ int store_write_begin(struct store_conn *c, struct sb_error *err);
 int store_write_commit(struct store_conn *c, struct sb_error *err);
 void store_write_rollback(struct store_conn *c);
 
+/*
+ * Waits until every write that others have finished so far is committed.
+ * Writes are committed in groups: a write that failed on another's row
+ * (a unique key) may find that row finished but not yet committed, hence
+ * invisible to its reads; after this it is visible. Call outside a write.
+ */
+void store_write_settle(struct store_conn *c);
+
 /* Whether C is inside a write (between begin and commit or rollback). */
 bool store_in_write(const struct store_conn *c);
 
@@ -84,7 +92,8 @@ struct store_user {
 	const char *password_hash; /* Argon2id string; NULL when none */
 	const char *language;      /* "en", "es" */
 	int64_t created_at;
-	bool disabled; /* may not sign in nor use tokens */
+	bool disabled;     /* may not sign in nor use tokens */
+	const char *muted; /* comma-separated events not to mail them (core/notify.h); "" */
 };
 
 /* Inserts U (id ignored) and sets *id_out. A taken email is -SB_ECONFLICT. */
@@ -103,7 +112,10 @@ int store_user_teams(struct store_conn *c, int64_t user_id, struct arena *a, cha
 /* Replaces the user's teams with the N keys of TEAMS (an unknown key is -SB_ENOTFOUND). */
 int store_user_teams_set(struct store_conn *c, int64_t user_id, const char *const *teams, size_t n,
 			 struct sb_error *err);
-/* Writes name, role, language and disabled of U (by U->id). -SB_ENOTFOUND when none. */
+/*
+ * Writes name, role, language, disabled and muted (NULL: kept) of U (by
+ * U->id). -SB_ENOTFOUND when none.
+ */
 int store_user_update(struct store_conn *c, const struct store_user *u, struct sb_error *err);
 /* Ends every session of the user (their API tokens stay). */
 int store_user_sessions_delete(struct store_conn *c, int64_t user_id, struct sb_error *err);
@@ -159,6 +171,7 @@ int store_orgs_represented(struct store_conn *c, int64_t user_id, int64_t *n_out
 struct store_team {
 	const char *key;
 	const char *name_en, *name_es;
+	int64_t on_call_id; /* alerted of the team's emergencies; 0 when none */
 };
 
 /* The teams as stored (names as an admin may have changed them), by key, in A. */
@@ -167,6 +180,9 @@ int store_teams_list(struct store_conn *c, struct arena *a, struct store_team **
 /* Renames team T->key; the seed keeps these names from now on. -SB_ENOTFOUND when none. */
 int store_team_update(struct store_conn *c, const struct store_team *t, int64_t now,
 		      struct sb_error *err);
+/* Names team KEY's on-call person (0: nobody). -SB_ENOTFOUND when no such team. */
+int store_team_on_call_set(struct store_conn *c, const char *key, int64_t user_id,
+			   struct sb_error *err);
 
 /* ---- tokens and sessions ------------------------------------------------ */
 
@@ -249,6 +265,8 @@ struct store_ticket {
 	const char *member_id;
 	int64_t completeness;
 	const char *missing_recommended; /* comma-separated API keys */
+	/* Required fields it lacks (a request that came by mail): "" when complete. */
+	const char *missing_required;
 	int64_t created_at, updated_at;
 	int64_t first_response_due_at, first_response_at; /* 0 when none */
 	int64_t response_business_seconds, response_clock_seconds;
@@ -459,11 +477,41 @@ int store_history_list(struct store_conn *c, int64_t ticket_id, struct arena *a,
 
 /*
  * Queues an event for delivery (mail, webhooks) in the caller's write
- * transaction, so it exists exactly when the change it reports does.
+ * transaction, so it exists exactly when the change it reports does. An
+ * event the recipient muted (users.muted, which holds only events that may
+ * be muted: core/notify.h) is not queued: nothing is written, and 0.
  */
 int store_outbox_insert(struct store_conn *c, const char *event, int64_t ticket_id,
 			int64_t recipient_id, const char *payload, int64_t now,
 			struct sb_error *err);
+
+/* ---- inbound mail (the mailgate) ---------------------------------------- */
+
+/*
+ * Remembers that message MESSAGE_ID was stored as comment COMMENT_ID (0:
+ * none) on, or as, ticket TICKET_ID, in the caller's write transaction;
+ * OUTCOME is "reply", "note", "ticket" or "follow_up". A message already
+ * remembered is -SB_ECONFLICT.
+ */
+int store_inbound_insert(struct store_conn *c, const char *message_id, int64_t ticket_id,
+			 int64_t comment_id, const char *outcome, int64_t now,
+			 struct sb_error *err);
+
+/* A stored message, as the live events of serve learn of it. */
+struct store_inbound {
+	int64_t seq; /* increasing */
+	int64_t ticket_id, comment_id;
+	const char *outcome;
+};
+
+/* At most LIMIT messages stored after SEQ AFTER, in order, in A. */
+int store_inbound_since(struct store_conn *c, int64_t after, int limit, struct arena *a,
+			struct store_inbound **out, size_t *n_out, struct sb_error *err);
+/* The SEQ of the last message stored (0: none). */
+int store_inbound_last(struct store_conn *c, int64_t *seq_out, struct sb_error *err);
+/* The ticket message MESSAGE_ID was stored on; -SB_ENOTFOUND when it was not. */
+int store_inbound_get(struct store_conn *c, const char *message_id, int64_t *ticket_id_out,
+		      struct sb_error *err);
 
 /*
  * Delivery of the outbox (jobs/). A row is claimed by setting lease_until:
@@ -513,5 +561,191 @@ enum store_outbox_outcome {
 int store_outbox_finish(struct store_conn *c, int64_t id, int64_t lease_until,
 			enum store_outbox_outcome outcome, int64_t next_attempt_at,
 			const char *last_error, bool *applied_out, struct sb_error *err);
+
+/* An outbox row as admins see it (the mail that did not go out). */
+struct store_outbox_row {
+	int64_t id;
+	const char *event;
+	int64_t ticket_id, recipient_id;
+	const char *recipient_name, *recipient_email; /* NULL when none */
+	const char *state;                            /* pending, sent, failed */
+	int64_t attempts;
+	const char *last_error; /* NULL when none */
+	int64_t created_at, next_attempt_at;
+};
+
+enum store_outbox_view {
+	STORE_OUTBOX_VIEW_FAILED,   /* given up */
+	STORE_OUTBOX_VIEW_RETRYING, /* pending after at least one failed attempt */
+};
+
+/*
+ * The rows of VIEW, newest first, at most LIMIT (1..STORE_LIST_MAX) with
+ * ids below BEFORE_ID (0: from the newest); the list and strings in A.
+ */
+int store_outbox_list(struct store_conn *c, enum store_outbox_view view, int64_t before_id,
+		      int limit, struct arena *a, struct store_outbox_row **rows_out, size_t *n_out,
+		      struct sb_error *err);
+
+/*
+ * A failed row pending again, due at NOW, its attempts counted afresh (the
+ * backoff starts over; the last error stays until the next outcome), in
+ * the caller's write transaction. -SB_ENOTFOUND when there is no such row,
+ * -SB_ECONFLICT when it is not failed.
+ */
+int store_outbox_retry(struct store_conn *c, int64_t id, int64_t now, struct sb_error *err);
+
+/* ---- SLA timers (jobs/timers.c) ----------------------------------------- */
+
+/*
+ * A ticket's timers (migration 0004): the instant each notification is due,
+ * 0 when disarmed. SET (core/notify.h's NOTIFY_SET_* bits: 1 warn, 2 breach,
+ * 4 quiet) says which of WARN_AT, BREACH_AT and QUIET_SINCE to write; the
+ * others keep their value. In the caller's write transaction.
+ */
+int store_ticket_timers_set(struct store_conn *c, int64_t id, unsigned set, int64_t warn_at,
+			    int64_t breach_at, int64_t quiet_since, struct sb_error *err);
+
+enum store_timer {
+	STORE_TIMER_WARN,      /* sla_warn_at reached */
+	STORE_TIMER_BREACH,    /* sla_breach_at reached */
+	STORE_TIMER_EMERGENCY, /* sla.emergency_update_minutes since emergency_quiet_since */
+};
+
+/*
+ * Whether any timer is due at NOW: one read over the timers' partial
+ * indexes, for idle polling.
+ */
+int store_timers_due(struct store_conn *c, int64_t now, bool *due_out, struct sb_error *err);
+
+/* A ticket whose timer was claimed, with what choosing the recipients needs. */
+struct store_timer_ticket {
+	int64_t id;
+	int64_t org_id;
+	const char *team; /* NULL for account requests */
+	int64_t assignee_id;
+};
+
+/*
+ * Claims at most LIMIT tickets whose timer KIND is due at NOW, in the
+ * caller's write transaction: one UPDATE ... RETURNING disarms a warning or
+ * breach, and restarts an emergency's clock at NOW, so that a ticket
+ * claimed by one runner is not found by another, and the caller queues its
+ * outbox rows in the same transaction. The tickets, by id, in A.
+ */
+int store_timers_claim(struct store_conn *c, enum store_timer kind, int64_t now, int limit,
+		       struct arena *a, struct store_timer_ticket **rows_out, size_t *n_out,
+		       struct sb_error *err);
+
+/* ---- webhooks (store/webhooks.c; docs/webhooks.md) ----------------------- */
+
+/* The most webhooks a desk may register. */
+#define STORE_WEBHOOKS_MAX 50
+
+struct store_webhook {
+	int64_t id;
+	const char *url;
+	const char *events;          /* event types, comma-separated */
+	const char *secret;          /* "whsec_..." */
+	const char *previous_secret; /* NULL when none; signs too until previous_expires_at */
+	int64_t previous_expires_at;
+	bool active;
+	const char *description;
+	int64_t created_by; /* 0 when unknown */
+	int64_t created_at, updated_at;
+};
+
+/* Inserts W (id, previous secret and updated_at ignored) and sets *id_out. */
+int store_webhook_insert(struct store_conn *c, const struct store_webhook *w, int64_t *id_out,
+			 struct sb_error *err);
+/* -SB_ENOTFOUND when there is none. Strings in A. */
+int store_webhook_get(struct store_conn *c, int64_t id, struct arena *a, struct store_webhook *out,
+		      struct sb_error *err);
+/* Every webhook, by id (at most STORE_WEBHOOKS_MAX), in A. */
+int store_webhooks_list(struct store_conn *c, struct arena *a, struct store_webhook **out,
+			size_t *n_out, struct sb_error *err);
+int store_webhooks_count(struct store_conn *c, int64_t *n_out, struct sb_error *err);
+/* Writes url, events, active, description and updated_at of W (by W->id). */
+int store_webhook_update(struct store_conn *c, const struct store_webhook *w, struct sb_error *err);
+/* Makes SECRET the webhook's; the old one keeps signing until PREVIOUS_UNTIL. */
+int store_webhook_rotate(struct store_conn *c, int64_t id, const char *secret,
+			 int64_t previous_until, int64_t now, struct sb_error *err);
+/* Deletes the webhook and its deliveries. -SB_ENOTFOUND when there is none. */
+int store_webhook_delete(struct store_conn *c, int64_t id, struct sb_error *err);
+
+struct store_webhook_delivery {
+	int64_t id;
+	int64_t webhook_id;
+	const char *event;
+	const char *msg_id;  /* webhook-id */
+	const char *payload; /* the body; "" in lists */
+	int64_t ticket_id;   /* 0 when none */
+	const char *state;   /* pending, delivered, failed */
+	int64_t attempts;    /* started, a claim included */
+	int64_t created_at, queued_at, next_attempt_at;
+	int64_t lease_until;                       /* a claim's token; 0 when none */
+	int64_t last_attempt_at, delivered_at;     /* 0 when none */
+	int64_t last_status;                       /* HTTP status; 0 when none */
+	const char *last_error, *response_excerpt; /* NULL when none */
+};
+
+/*
+ * Queues PAYLOAD as message MSG_ID of EVENT for every active webhook
+ * subscribed to EVENT, in the caller's write transaction (so it exists
+ * exactly when the change it reports does). *n_out (may be NULL): how many.
+ */
+int store_webhooks_enqueue(struct store_conn *c, const char *event, const char *msg_id,
+			   const char *payload, int64_t ticket_id, int64_t now, int *n_out,
+			   struct sb_error *err);
+/* Queues one delivery for webhook WEBHOOK_ID whatever it subscribed to (a test). */
+int store_webhook_delivery_insert(struct store_conn *c, int64_t webhook_id, const char *event,
+				  const char *msg_id, const char *payload, int64_t now,
+				  int64_t *id_out, struct sb_error *err);
+/* -SB_ENOTFOUND when there is none. Strings in A. */
+int store_webhook_delivery_get(struct store_conn *c, int64_t id, struct arena *a,
+			       struct store_webhook_delivery *out, struct sb_error *err);
+/* A webhook's deliveries, newest first, with ids below BEFORE_ID (0: from the newest), at most
+ * LIMIT, without payloads, in A. */
+int store_webhook_deliveries_list(struct store_conn *c, int64_t webhook_id, int64_t before_id,
+				  int limit, struct arena *a, struct store_webhook_delivery **out,
+				  size_t *n_out, struct sb_error *err);
+/* Makes a failed delivery pending again from NOW (the give-up clock restarts). *applied_out:
+ * whether it was failed. */
+int store_webhook_delivery_retry(struct store_conn *c, int64_t id, int64_t now, bool *applied_out,
+				 struct sb_error *err);
+
+/* Whether a delivery of an active webhook is due at NOW and not leased: a read. */
+int store_webhook_deliveries_due(struct store_conn *c, int64_t now, bool *due_out,
+				 struct sb_error *err);
+/*
+ * Claims at most LIMIT due deliveries of active webhooks, as
+ * store_outbox_claim() claims outbox rows: leased until LEASE_UNTIL, an
+ * attempt counted; in a write transaction committed before delivering.
+ * The rows, by id, in A.
+ */
+int store_webhook_deliveries_claim(struct store_conn *c, int64_t now, int64_t lease_until,
+				   int limit, struct arena *a, struct store_webhook_delivery **out,
+				   size_t *n_out, struct sb_error *err);
+
+/* The outcome of one attempt, for store_webhook_delivery_finish(). */
+struct store_webhook_outcome {
+	const char *state; /* delivered, pending (retry) or failed */
+	int64_t next_attempt_at;
+	int64_t http_status;  /* 0: no answer */
+	const char *error;    /* NULL keeps the last error */
+	const char *excerpt;  /* the start of the answer; NULL when none */
+	int64_t delivered_at; /* 0 unless delivered */
+};
+
+/* Ends the claim of delivery ID leased until LEASE_UNTIL with outcome O;
+ * *applied_out (may be NULL) false when the lease was no longer the caller's. */
+int store_webhook_delivery_finish(struct store_conn *c, int64_t id, int64_t lease_until,
+				  const struct store_webhook_outcome *o, bool *applied_out,
+				  struct sb_error *err);
+/* Ends the claim without an attempt (a stop): due again at NEXT_ATTEMPT_AT. */
+int store_webhook_delivery_release(struct store_conn *c, int64_t id, int64_t lease_until,
+				   int64_t next_attempt_at, struct sb_error *err);
+/* Deletes delivered and failed deliveries created before BEFORE. */
+int store_webhook_deliveries_prune(struct store_conn *c, int64_t before, struct sb_error *err);
 
 #endif

@@ -127,6 +127,7 @@ int store_ticket_insert(struct store_conn *c, const struct store_ticket *t, int6
 	db_bind_int(c, s, 23, t->updated_at);
 	db_bind_opt_int(c, s, 24, t->first_response_due_at);
 	db_bind_text(c, s, 25, t->idempotency_key);
+	db_bind_text(c, s, 26, t->missing_required ? t->missing_required : "");
 	if ((rc = db_exec_stmt(c, s, err)) < 0)
 		return rc;
 	int64_t id = db_last_insert_id(c);
@@ -180,6 +181,7 @@ static void read_ticket(struct store_conn *c, struct db_stmt *s, struct arena *a
 	t->closed_at = db_int(c, s, k++);
 	t->version = db_int(c, s, k++);
 	t->idempotency_key = db_text_dup(c, s, k++, a);
+	t->missing_required = db_text_dup(c, s, k++, a);
 }
 
 static int read_objects(struct store_conn *c, struct store_ticket *t, struct arena *a,
@@ -269,6 +271,7 @@ int store_ticket_update(struct store_conn *c, const struct store_ticket *t, stru
 	db_bind_int(c, s, 13, t->updated_at);
 	db_bind_int(c, s, 14, t->completeness);
 	db_bind_text(c, s, 15, t->missing_recommended ? t->missing_recommended : "");
+	db_bind_text(c, s, 16, t->missing_required ? t->missing_required : "");
 	if ((rc = db_exec_stmt(c, s, err)) < 0)
 		return rc;
 	if (db_changes(c) == 1)

@@ -42,7 +42,7 @@ test('signing in sets an HttpOnly SameSite session cookie and returns the user a
   assert.ok(res.json.csrf_token.length >= 16, 'a CSRF token of some length');
   assert.deepEqual(res.json.user, {
     id: org.spoc.id, email: org.spoc.email, name: 'Spoc Acme Media', role: 'contact',
-    org_id: org.org.id, teams: [], language: 'en', disabled: false,
+    org_id: org.org.id, teams: [], language: 'en', disabled: false, muted: [],
   });
   assert.ok(!/password|hash/i.test(res.text), 'no password material in the answer');
 
@@ -260,7 +260,7 @@ test('admins add users of every role, and the answer has no password material', 
     assert.equal(res.status, 201, res.text);
     assert.deepEqual(res.json, {
       id: res.json.id, email, name: `New ${c.role}`, role: c.role, org_id: c.org_id ?? null,
-      teams: [...(c.teams || [])].sort(), language: c.language || 'en', disabled: false,
+      teams: [...(c.teams || [])].sort(), language: c.language || 'en', disabled: false, muted: [],
     });
     assert.ok(Number.isInteger(res.json.id) && res.json.id > 0);
     assert.ok(!/password|hash/i.test(res.text), res.text);

@@ -103,7 +103,7 @@ test('GET /users lists users by name, each as GET /users/{id} shows them, with t
   const all = (await server.admin.get('/api/v1/users')).json.items;
   for (const u of all) {
     assert.deepEqual(u, (await server.admin.get(`/api/v1/users/${u.id}`)).json);
-    assert.deepEqual(Object.keys(u).sort(), ['disabled', 'email', 'id', 'language', 'name', 'org_id', 'role', 'teams']);
+    assert.deepEqual(Object.keys(u).sort(), ['disabled', 'email', 'id', 'language', 'muted', 'name', 'org_id', 'role', 'teams']);
     assert.equal(u.disabled, false);
   }
   assert.deepEqual(all.find((u) => u.id === multi.user.id).teams, ['ad-quality', 'app-support']);
@@ -255,14 +255,14 @@ test('a disabled user can neither sign in nor use a session or a token, until en
 test('an admin renames a team; GET /teams shows the new names to everyone', async () => {
   const res = await adminSession.patch('/api/v1/teams/inventory-quality', { name_en: 'Supply Quality', name_es: 'Calidad de la oferta' });
   assert.equal(res.status, 200, res.text);
-  assert.deepEqual(res.json, { key: 'inventory-quality', name_en: 'Supply Quality', name_es: 'Calidad de la oferta' });
+  assert.deepEqual(res.json, { key: 'inventory-quality', name_en: 'Supply Quality', name_es: 'Calidad de la oferta', on_call_id: null });
   for (const c of [server.admin, cs.as, acme.asOther]) {
     const teams = (await c.get('/api/v1/teams')).json.items;
     assert.deepEqual(teams.map((t) => t.key), ['anti-malvertising', 'app-support', 'ad-quality', 'client-services', 'inventory-quality']);
     assert.deepEqual(teams.find((t) => t.key === 'inventory-quality'), res.json);
   }
   const one = await server.admin.patch('/api/v1/teams/inventory-quality', { name_es: 'Calidad del inventario' });
-  assert.deepEqual(one.json, { key: 'inventory-quality', name_en: 'Supply Quality', name_es: 'Calidad del inventario' });
+  assert.deepEqual(one.json, { key: 'inventory-quality', name_en: 'Supply Quality', name_es: 'Calidad del inventario', on_call_id: null });
   assert.equal(server.sql("SELECT renamed_at IS NOT NULL FROM teams WHERE key = 'inventory-quality'").trim(), '1');
 });
 

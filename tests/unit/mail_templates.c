@@ -36,7 +36,13 @@ static struct mail_vars all(const char *value)
 				  .criteria = value,
 				  .phone = value,
 				  .key = value,
-				  .text = value};
+				  .text = value,
+				  .link = value,
+				  .missing = value,
+				  .team = value,
+				  .assignee = value,
+				  .minutes = value,
+				  .on_call = value};
 }
 
 static struct mail_rendered render(const char *event, const char *lang, const struct mail_vars *v)
@@ -72,8 +78,8 @@ Test(mail_templates, every_event_renders_in_both_languages_with_every_placeholde
 		struct mail_vars v = all("VALUE");
 		cr_assert_str_neq(render(*e, "en", &v).text, render(*e, "es", &v).text);
 	}
-	/* The events that src/api writes to the outbox. */
-	cr_assert_eq(n, 9);
+	/* The events that src/api and the timers (src/jobs/timers.c) write to the outbox. */
+	cr_assert_eq(n, 13);
 }
 
 Test(mail_templates, nothing_a_user_typed_becomes_markup)
@@ -153,4 +159,85 @@ Test(mail_templates, due_times_read_in_the_calendars_zone)
 	cr_assert_str_eq(mail_format_time("es", 1751807100, ny, a),
 			 "domingo 6 de julio de 2025 a las 09:05 (America/New_York)");
 	tz_zone_free(ny);
+}
+
+Test(mail_templates, every_mail_about_a_ticket_links_to_it_and_the_link_is_a_link_in_html)
+{
+	for (const char *const *e = mail_template_events; *e; e++) {
+		struct mail_vars v = all("V");
+		v.link = "https://desk.example/portal/tickets/1234?a=1&b=2";
+		struct mail_rendered r = render(*e, "en", &v);
+		cr_assert_not_null(
+			strstr(r.text, "https://desk.example/portal/tickets/1234?a=1&b=2"),
+			"%s: %s", *e, r.text);
+		cr_assert_not_null(strstr(r.html, "<a href=\"https://desk.example/portal/tickets/"
+						  "1234?a=1&amp;b=2\">https://desk.example/portal/"
+						  "tickets/1234?a=1&amp;b=2</a>"),
+				   "%s: %s", *e, r.html);
+		r = render(*e, "es", &v);
+		cr_assert_not_null(strstr(r.html, "<a href=\"https://desk.example/"), "%s", *e);
+	}
+}
+
+Test(mail_templates, an_incomplete_request_lists_what_is_missing_and_where_to_complete_it)
+{
+	struct mail_vars v = all("V");
+	v.link = "http://x/portal/tickets/1234";
+	v.missing = mail_missing_names("en", "steps,os,attachments,custom", a);
+	cr_assert_str_eq(v.missing,
+			 "steps to reproduce, the operating system and its version, a screenshot, "
+			 "custom");
+	struct mail_rendered r = render("request_received", "en", &v);
+	cr_assert_not_null(strstr(r.text, "missing details that help us solve it: steps to "
+					  "reproduce"),
+			   "%s", r.text);
+	cr_assert_not_null(strstr(r.text, "Please complete it in the support portal: "
+					  "http://x/portal/tickets/1234"));
+	cr_assert_null(strstr(r.text, "You can follow it"), "{!missing} drops when missing");
+	v.missing = NULL;
+	r = render("request_received", "en", &v);
+	cr_assert_null(strstr(r.text, "missing details"));
+	cr_assert_not_null(strstr(r.text, "You can follow it in the support portal: "
+					  "http://x/portal/tickets/1234"));
+	v.missing = mail_missing_names("es", "browser", a);
+	cr_assert_str_eq(v.missing, "el navegador y su versión");
+	r = render("request_received", "es", &v);
+	cr_assert_not_null(strstr(r.text, "le faltan datos que nos ayudan a resolverla: el "
+					  "navegador"));
+	cr_assert_null(strstr(r.text, "Puede seguirla"));
+}
+
+Test(mail_templates, the_otherwise_paragraphs_follow_their_field)
+{
+	struct mail_vars v = all("V");
+	v.assignee = "Ana";
+	struct mail_rendered r = render("sla_warning", "en", &v);
+	cr_assert_not_null(strstr(r.text, "Assigned to Ana."));
+	cr_assert_null(strstr(r.text, "Nobody is assigned"));
+	v.assignee = NULL;
+	v.team = "App Support";
+	r = render("sla_warning", "en", &v);
+	cr_assert_null(strstr(r.text, "Assigned to"));
+	cr_assert_not_null(strstr(r.text, "anyone in the App Support team may take it"));
+	v.on_call = "yes";
+	r = render("emergency_on_call", "es", &v);
+	cr_assert_not_null(strstr(r.text, "Usted es la persona de guardia"));
+	cr_assert_null(strstr(r.text, "Nadie está de guardia"));
+	v.on_call = NULL;
+	r = render("emergency_on_call", "en", &v);
+	cr_assert_null(strstr(r.text, "You are the team's on-call person"));
+	cr_assert_not_null(strstr(r.text, "so its leads are alerted"));
+	v.minutes = "90";
+	r = render("emergency_update_due", "en", &v);
+	cr_assert_not_null(strstr(r.text, "has not heard from us for 90 minutes"));
+}
+
+Test(mail_templates, links_go_to_the_portal_for_customers_and_the_workspace_for_staff)
+{
+	cr_assert_str_eq(mail_ticket_link("https://desk.example", false, 12, a),
+			 "https://desk.example/portal/tickets/12");
+	cr_assert_str_eq(mail_ticket_link("https://desk.example/", true, 12, a),
+			 "https://desk.example/agent/tickets/12");
+	cr_assert_str_eq(mail_ticket_link("http://127.0.0.1:8080//", false, 0, a),
+			 "http://127.0.0.1:8080/portal");
 }

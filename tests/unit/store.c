@@ -432,7 +432,7 @@ Test(store, a_renamed_team_keeps_its_names_when_the_seed_runs_again)
 	cr_assert_eq(store_teams_list(conn, arena, &teams, &n, NULL), 0);
 	cr_assert_eq(n, 5);
 	cr_assert_str_eq(teams[0].key, "ad-quality");
-	struct store_team t = {"app-support", "Apps", "Aplicaciones"};
+	struct store_team t = {"app-support", "Apps", "Aplicaciones", 0};
 	cr_assert_eq(store_write_begin(conn, NULL), 0);
 	cr_assert_eq(store_team_update(conn, &t, 7, NULL), 0);
 	t.key = "nope";

@@ -111,6 +111,7 @@ function Header({ user, area }: { user: User; area: string }) {
         <span class="who" title={user.email}>
           {user.name}
         </span>
+        {isStaff(user) && <a href="/agent/settings">{t("nav.notifications")}</a>}
         <button type="button" class="button-quiet" onClick={() => signOut()}>
           {t("nav.signout")}
         </button>

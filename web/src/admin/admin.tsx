@@ -8,6 +8,7 @@ import { match } from "../lib/router";
 import { useTitle } from "../ui/components";
 import "./admin.css";
 import { CalendarPage } from "./calendar";
+import { MailPage } from "./mail";
 import { PageHead } from "./common";
 import { OrgEdit, OrgList, OrgNew } from "./orgs";
 import { SlaPage } from "./sla";
@@ -15,8 +16,9 @@ import "./strings";
 import { TeamsPage } from "./teams";
 import { TypeEdit, TypeList } from "./types";
 import { UserEdit, UserList, UserNew } from "./users";
+import { WebhookEdit, WebhookListPage, WebhookNew } from "./webhooks";
 
-const SECTIONS = ["orgs", "users", "teams", "types", "calendar", "sla"] as const;
+const SECTIONS = ["orgs", "users", "teams", "types", "calendar", "sla", "webhooks", "mail"] as const;
 
 function route(path: string, query: URLSearchParams) {
   let m: Record<string, string> | null;
@@ -32,6 +34,10 @@ function route(path: string, query: URLSearchParams) {
   if ((m = match("/admin/types/:key", path))) return <TypeEdit key={m.key} typeKey={m.key} />;
   if (match("/admin/calendar", path)) return <CalendarPage />;
   if (match("/admin/sla", path)) return <SlaPage />;
+  if (match("/admin/mail", path)) return <MailPage />;
+  if (match("/admin/webhooks", path)) return <WebhookListPage />;
+  if (match("/admin/webhooks/new", path)) return <WebhookNew />;
+  if ((m = match("/admin/webhooks/:id", path))) return <WebhookEdit key={m.id} id={m.id} />;
   return <NotFound />;
 }
 

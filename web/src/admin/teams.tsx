@@ -1,10 +1,10 @@
 // Teams: the five support teams that request types route to. Their names
-// (English and Spanish: the portal and the workspace show them) and who
-// works each queue.
+// (English and Spanish: the portal and the workspace show them), who works
+// each queue, and who is on call for its emergencies.
 
 import { useState } from "preact/hooks";
 import { api, query } from "../lib/api";
-import { pick, t } from "../lib/i18n";
+import { pick, register, t } from "../lib/i18n";
 import type { Team } from "../lib/types";
 import { Field, Loading, useLoad, useTitle } from "../ui/components";
 import { FormError, PageHead, SaveStatus, SubmitButton, fieldError, listUsers, loadTeams, roleName, useSave } from "./common";
@@ -72,6 +72,7 @@ function TeamCard(props: { team: Team }) {
         </div>
         <SaveStatus message={save.status} />
       </form>
+      <OnCall team={team} members={members.data ?? []} onSaved={setTeam} />
       <h3>{t("admin.teams.members")}</h3>
       <Loading state={members}>
         {(list) =>
@@ -94,3 +95,63 @@ function TeamCard(props: { team: Team }) {
     </section>
   );
 }
+
+/**
+ * Who is alerted when an emergency is filed for the team: one enabled
+ * member, or nobody (then its leads are).
+ */
+function OnCall(props: { team: Team; members: { id: number; name: string; role: string; disabled?: boolean }[]; onSaved: (t: Team) => void }) {
+  const [choice, setChoice] = useState(String(props.team.on_call_id ?? ""));
+  const save = useSave();
+  const people = props.members.filter((u) => !u.disabled);
+  const id = "on-call-" + props.team.key;
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    await save.run(async () => {
+      const saved = (await api.patch<Team>(`/teams/${encodeURIComponent(props.team.key)}`, { on_call: choice ? Number(choice) : null })).data;
+      props.onSaved(saved);
+      setChoice(String(saved.on_call_id ?? ""));
+      loadTeams(true);
+    });
+  }
+
+  return (
+    <form onSubmit={submit} noValidate class="team-on-call" aria-label={t("admin.teams.on_call_of", { team: pick(props.team, "name") })}>
+      <FormError error={save.error} known={["on_call"]} />
+      <Field label={t("admin.teams.on_call")} hint={t("admin.teams.on_call_hint")} error={fieldError(save.error, "on_call")}>
+        {({ id: fieldId, describedBy, invalid }) => (
+          <select id={fieldId} data-testid={id} value={choice} onChange={(e) => setChoice(e.currentTarget.value)} aria-describedby={describedBy} aria-invalid={invalid}>
+            <option value="">{t("admin.teams.on_call_none")}</option>
+            {people.map((u) => (
+              <option key={u.id} value={String(u.id)}>
+                {u.name} ({roleName(u.role)})
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <div class="actions">
+        <SubmitButton busy={save.busy} label={t("admin.teams.save_on_call")} />
+      </div>
+      <SaveStatus message={save.status} />
+    </form>
+  );
+}
+
+register({
+  en: {
+    "admin.teams.on_call": "On call",
+    "admin.teams.on_call_hint": "Alerted by mail, with the account representative, when an emergency is filed for this team.",
+    "admin.teams.on_call_none": "Nobody: alert the team's leads",
+    "admin.teams.on_call_of": "On call for {team}",
+    "admin.teams.save_on_call": "Save on call",
+  },
+  es: {
+    "admin.teams.on_call": "De guardia",
+    "admin.teams.on_call_hint": "Recibe un correo, junto con el representante de cuenta, cuando se presenta una emergencia para este equipo.",
+    "admin.teams.on_call_none": "Nadie: avisar a los responsables del equipo",
+    "admin.teams.on_call_of": "De guardia en {team}",
+    "admin.teams.save_on_call": "Guardar guardia",
+  },
+});

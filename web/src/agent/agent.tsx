@@ -1,11 +1,13 @@
 // The agent workspace (staff: agents, leads, account representatives,
-// admins): the queue at /agent and a ticket at /agent/tickets/:id.
+// admins): the queue at /agent, a ticket at /agent/tickets/:id, and one's
+// notification settings at /agent/settings.
 
 import { t, useLanguage } from "../lib/i18n";
 import { match } from "../lib/router";
 import { useTitle } from "../ui/components";
 import "./agent.css";
 import { Queue } from "./queue";
+import { NotificationSettings } from "./settings";
 import "./strings";
 import { TicketView } from "./ticket";
 
@@ -14,6 +16,7 @@ export function AgentApp(props: { path: string; query: URLSearchParams }) {
   const m = match("/agent/tickets/:id", props.path);
   if (m && /^\d+$/.test(m.id)) return <TicketView key={m.id} id={Number(m.id)} />;
   if (props.path === "/agent" || props.path === "/agent/") return <Queue query={props.query} />;
+  if (props.path === "/agent/settings") return <NotificationSettings />;
   return <NotFound />;
 }
 

@@ -11,6 +11,8 @@ export interface User {
   org_id: number | null;
   teams: string[];
   language: Language;
+  /** Notifications this user chose not to receive by mail (docs/mail.md). */
+  muted?: string[];
 }
 
 export interface Person {
@@ -34,6 +36,8 @@ export interface Team {
   key: string;
   name_en: string;
   name_es: string;
+  /** Alerted of the team's emergencies; null: the team's leads are. */
+  on_call_id?: number | null;
 }
 
 export type FieldLevel = "required" | "recommended" | "optional";
