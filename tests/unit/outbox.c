@@ -9,31 +9,7 @@
 #include <string.h>
 
 #include "store/store.h"
-
-static char dir[64];
-static struct store *store;
-static struct store_conn *conn;
-static struct arena *arena;
-
-static void setup(void)
-{
-	snprintf(dir, sizeof(dir), "/tmp/sb-outbox-test-XXXXXX");
-	cr_assert_not_null(mkdtemp(dir));
-	struct sb_error err = {0};
-	cr_assert_eq(store_open(dir, &store, &err), 0, "%s", err.message);
-	cr_assert_eq(store_migrate(store, NULL, NULL, &err), 0, "%s", err.message);
-	cr_assert_eq(store_conn(store, &conn, &err), 0, "%s", err.message);
-	arena = arena_new();
-}
-
-static void teardown(void)
-{
-	store_close(store);
-	arena_free(arena);
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	cr_assert_eq(system(cmd), 0);
-}
+#include "store_fixture.h"
 
 TestSuite(outbox, .init = setup, .fini = teardown);
 
