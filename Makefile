@@ -18,7 +18,7 @@ ASAN := build-asan
 FUZZ := build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := hours rfc3339 holidays tzif posix_tz sla multipart request_rules ticket \
-	mail_message mail_inbound
+	mail_message mail_inbound import
 SANITIZE_FLAGS := -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 WEB_SOURCES := $(shell find web -type f -not -path '*/node_modules/*' 2>/dev/null)
@@ -55,6 +55,8 @@ check-unit:
 check-cli:
 	python3 tests/cli/test_commands.py $(BUILD)/switchboard
 	python3 tests/cli/test_sla_due.py $(BUILD)/switchboard
+	python3 tests/cli/test_export_import.py $(BUILD)/switchboard
+	python3 tests/cli/test_upgrade.py $(BUILD)/switchboard
 
 check-api:
 	SWITCHBOARD_BIN=$(BUILD)/switchboard node --test tests/api/

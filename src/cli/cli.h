@@ -48,6 +48,8 @@ int cli_token(int argc, char **argv);
 int cli_serve(int argc, char **argv);
 int cli_jobs(int argc, char **argv);
 int cli_mailgate(int argc, char **argv);
+int cli_export(int argc, char **argv);
+int cli_import(int argc, char **argv);
 
 /* The configured business calendar (settings, else the default); *out is the caller's. */
 struct calendar;

@@ -17,6 +17,8 @@ static const char usage[] =
 	"  serve         run the server (API, web app and, with an SMTP server, jobs)\n"
 	"  jobs          run the background jobs alone (mail delivery)\n"
 	"  migrate       upgrade a data directory's schema\n"
+	"  export        write the whole deployment as a portable stream\n"
+	"  import        load an export into a new data directory\n"
 	"  user add      create an account\n"
 	"  token create  create an API token for an account\n"
 	"  sla due       when a request's first response is due (see sla due --help)\n"
@@ -45,7 +47,7 @@ int main(int argc, char **argv)
 	} commands[] = {
 		{"sla", cli_sla},           {"migrate", cli_migrate}, {"user", cli_user},
 		{"token", cli_token},       {"serve", cli_serve},     {"jobs", cli_jobs},
-		{"mailgate", cli_mailgate},
+		{"mailgate", cli_mailgate}, {"export", cli_export},   {"import", cli_import},
 	};
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(cmd, commands[i].name) == 0)

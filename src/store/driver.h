@@ -53,6 +53,14 @@ struct store_driver {
 	const void *(*column_blob)(struct db_stmt *stmt, int col, size_t *len_out);
 	int64_t (*last_insert_id)(void *conn);
 	int64_t (*changes)(void *conn);
+	/*
+	 * Optional. After an import wrote rows with their ids, moves the engine's
+	 * counter for TABLE.COLUMN past the largest id (PostgreSQL: setval() on
+	 * the identity sequence). NULL when the engine needs nothing: SQLite
+	 * gives an INTEGER PRIMARY KEY max(id) + 1.
+	 */
+	int (*sync_id_counter)(void *conn, const char *table, const char *column,
+			       struct sb_error *err);
 };
 
 extern const struct store_driver store_driver_sqlite;

@@ -286,6 +286,13 @@
 	X(RELEASE, "RELEASE request")                                                              \
 	X(ROLLBACK_TO, "ROLLBACK TO request")                                                      \
 	X(BEGIN_WRITE, "BEGIN IMMEDIATE")                                                          \
+	/* A read snapshot for export (store/dump.c): PostgreSQL needs REPEATABLE READ. */         \
+	X(BEGIN_READ, "BEGIN")                                                                     \
+	/* Export scans whose row order reads depend on (insertion order, rowid here). */          \
+	X(DUMP_TICKET_OBJECT_IDS, "SELECT ticket_id, type, value FROM ticket_object_ids "          \
+				  "ORDER BY ticket_id, rowid")                                     \
+	X(DUMP_INBOUND_MESSAGES, "SELECT message_id, ticket_id, comment_id, outcome, received_at " \
+				 "FROM inbound_messages ORDER BY rowid")                           \
 	X(COMMIT, "COMMIT")                                                                        \
 	X(ROLLBACK, "ROLLBACK")                                                                    \
 	X(SCHEMA_VERSION, "SELECT coalesce(max(version), 0) FROM schema_migrations")               \

@@ -128,6 +128,11 @@ void store_close(struct store *s)
 	free(s);
 }
 
+const char *store_engine_name(const struct store *s)
+{
+	return s->driver->name;
+}
+
 const char *store_data_dir(const struct store *s)
 {
 	return s->data_dir;

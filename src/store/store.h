@@ -53,6 +53,9 @@ int store_schema_version(void);
 /* The schema version of the open database (0 when empty). */
 int store_current_version(struct store *store, int *version_out, struct sb_error *err);
 
+/* The engine's name ("sqlite"), for messages and export headers; static. */
+const char *store_engine_name(const struct store *store);
+
 /* This thread's connection, made on first use. Borrowed: owned by the store. */
 int store_conn(struct store *store, struct store_conn **out, struct sb_error *err);
 

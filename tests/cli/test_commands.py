@@ -38,6 +38,14 @@ def main():
     expect(rc == 0 and "--priority" in out and "--holidays" in out,
            f"sla due --help documents the flags (got {rc}, {out!r})")
 
+    for cmd, flag in (("export", "--output"), ("import", "--input")):
+        rc, out, err = run(binary, cmd, "--help")
+        expect(rc == 0 and flag in out and err == "",
+               f"{cmd} --help documents {flag} (got {rc}, {out!r})")
+        rc, out, err = run(binary, cmd, "--bogus")
+        expect(rc == 2 and out == "" and "--bogus" in err and err.count("\n") == 1,
+               f"{cmd} --bogus: exit 2, one line (got {rc}, {out!r}, {err!r})")
+
     for args, word in ((["frobnicate"], "frobnicate"), (["sla", "undue"], "undue"), ([], "usage"),
                        (["sla"], "usage")):
         rc, out, err = run(binary, *args)
