@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "store/migrations.h"
 #include "store/statements.h"
 #include "store/store.h"
 #include "util/error.h"
@@ -53,9 +54,21 @@ struct store_driver {
 	const void *(*column_blob)(struct db_stmt *stmt, int col, size_t *len_out);
 	int64_t (*last_insert_id)(void *conn);
 	int64_t (*changes)(void *conn);
+	/*
+	 * The engine's text for the statements whose dialects differ, indexed
+	 * by enum stmt_id; NULL (the array, or an entry) runs the shared SQL.
+	 */
+	const char *const *statements;
+	/* The engine's schema migrations (store/migrations.h). */
+	const char *const *migrations;
+	const int *migrations_count;
 };
 
 extern const struct store_driver store_driver_sqlite;
+extern const struct store_driver store_driver_postgres;
+
+/* PostgreSQL's text for the statements it runs differently (postgres_sql.c). */
+extern const char *const store_postgres_statements[STMT__COUNT];
 
 /* The data directory the store was opened on (borrowed). */
 const char *store_data_dir(const struct store *s);
