@@ -3,9 +3,12 @@
 #                app build/web)
 #   make run     build and start Switchboard on ./var (demo data the first time)
 #   make check   unit tests (plain and under ASan+UBSan), command-line tests,
-#                the API suite against a real server, the mail suite against
+#                the API suite against a real server (on SQLite, then on
+#                PostgreSQL with the storage unit suites), the mail suite against
 #                a real SMTP server on loopback, the browser suite in
 #                Chromium, fuzz targets over their seed corpora
+#   make check-pg  the storage unit suites and the API suite on PostgreSQL 15
+#                (a throwaway server from scripts/pg-test-server)
 #   make fuzz    run every fuzz target for FUZZ_SECONDS each
 #   make bench   the benchmarks (figures go in bench/RESULTS.md)
 #   make screenshots  the browser suite, saving the main screens to
@@ -23,7 +26,7 @@ SANITIZE_FLAGS := -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 WEB_SOURCES := $(shell find web -type f -not -path '*/node_modules/*' 2>/dev/null)
 
-.PHONY: all bootstrap run check check-unit check-api check-mail check-browser check-asan check-cli \
+.PHONY: all bootstrap run check check-unit check-api check-mail check-browser check-asan check-cli check-pg \
 	check-fuzz fuzz bench format clean web screenshots
 
 all: bootstrap web
@@ -46,7 +49,7 @@ bootstrap:
 run: all
 	@scripts/run
 
-check: all check-unit check-cli check-api check-mail check-browser check-asan check-fuzz
+check: all check-unit check-cli check-api check-pg check-mail check-browser check-asan check-fuzz
 	@echo "make check: all passed"
 
 check-unit:
@@ -112,3 +115,16 @@ format:
 
 clean:
 	rm -rf $(BUILD) $(ASAN) $(FUZZ)
+
+# The storage unit suites and the API suite on PostgreSQL: a throwaway
+# PostgreSQL 15 (scripts/pg-test-server) on loopback, a fresh database per
+# test or server, stopped afterwards whatever the outcome.
+check-pg: all
+	@out=$$(scripts/pg-test-server) || exit 1; \
+	url=$$(echo "$$out" | sed -n 1p); dir=$$(echo "$$out" | sed -n 2p); \
+	echo "check-pg: PostgreSQL at $$url"; \
+	SWITCHBOARD_TEST_DATABASE_URL=$$url meson test -C $(BUILD) --print-errorlogs \
+		store outbox webhooks_store && \
+	SWITCHBOARD_TEST_DATABASE_URL=$$url SWITCHBOARD_BIN=$(BUILD)/switchboard \
+		node --test tests/api/; rc=$$?; \
+	scripts/pg-test-server stop "$$dir"; exit $$rc

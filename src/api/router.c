@@ -269,6 +269,9 @@ static void send_failure(struct api_call *call, int rc)
 			send_error(call, map[i].status, map[i].name, call->err.message);
 			return;
 		}
+	/* The client learns nothing of the cause; the operator must (the boundary logs once). */
+	fprintf(stderr, "switchboard: internal error (%d): %s\n", rc,
+		call->err.message[0] ? call->err.message : "no message");
 	send_error(call, 500, "internal", "internal error");
 }
 

@@ -37,9 +37,14 @@ int cli_bad_argument(const char *prog, const char *flag, const char *message);
 
 /*
  * Opens data directory DATA_DIR (NULL: ./var) for command PROG, migrated to
- * this binary's schema. Prints why on failure and returns the exit status.
+ * this binary's schema, with its database on PostgreSQL when DATABASE (a
+ * --database flag; NULL: $SWITCHBOARD_DATABASE) is a postgres:// URL.
+ * Prints why on failure and returns the exit status.
  */
-int cli_open_data(const char *prog, const char *data_dir, struct store **out);
+int cli_open_data(const char *prog, const char *data_dir, const char *database, struct store **out);
+
+/* The database to use: the --database FLAG, else $SWITCHBOARD_DATABASE, else NULL (SQLite). */
+const char *cli_database(const char *flag);
 
 int cli_sla(int argc, char **argv);
 int cli_migrate(int argc, char **argv);

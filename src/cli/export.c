@@ -15,17 +15,18 @@
 #include "util/secret.h"
 
 static const char export_help[] =
-	"usage: switchboard export [--data DIR] [--output FILE]\n"
+	"usage: switchboard export [--data DIR] [--database URL] [--output FILE]\n"
 	"\n"
 	"Writes the whole deployment in DIR (default ./var), every table and every\n"
 	"attachment, to FILE (default stdout) as a portable stream (JSON Lines; see\n"
 	"docs/operations.md) that `switchboard import` loads into a new data\n"
 	"directory, on any database engine. Reads one consistent snapshot: a server\n"
 	"may keep running on DIR meanwhile. Shows progress on stderr when it is a\n"
-	"terminal.\n";
+	"terminal. --database (else $SWITCHBOARD_DATABASE) names a PostgreSQL\n"
+	"database (postgres://...); DIR then holds the attachment files.\n";
 
 static const char import_help[] =
-	"usage: switchboard import [--data DIR] [--input FILE]\n"
+	"usage: switchboard import [--data DIR] [--database URL] [--input FILE]\n"
 	"\n"
 	"Loads a stream written by `switchboard export` from FILE (default stdin)\n"
 	"into DIR (default ./var), which must be new or empty (only the built-in\n"
@@ -33,7 +34,8 @@ static const char import_help[] =
 	"this binary's schema version. The whole stream is checked first (counts,\n"
 	"blob hashes, the trailer), then loaded in one transaction with ids kept:\n"
 	"a bad or truncated file imports nothing. Shows progress on stderr when it\n"
-	"is a terminal.\n";
+	"is a terminal. --database (else $SWITCHBOARD_DATABASE) names a PostgreSQL\n"
+	"database (postgres://...) to load into; DIR then holds the attachment files.\n";
 
 struct bar {
 	bool on;
@@ -65,13 +67,14 @@ static void bar_draw(void *ctx, const char *name, int64_t done, int64_t total)
 int cli_export(int argc, char **argv)
 {
 	static const char prog[] = "switchboard export";
-	const char *data = NULL, *output = NULL;
-	const struct cli_flag flags[] = {{"--data", &data}, {"--output", &output}};
-	int rc = cli_parse_flags(prog, argc, argv, flags, 2, export_help);
+	const char *data = NULL, *output = NULL, *database = NULL;
+	const struct cli_flag flags[] = {
+		{"--data", &data}, {"--database", &database}, {"--output", &output}};
+	int rc = cli_parse_flags(prog, argc, argv, flags, 3, export_help);
 	if (rc != 0)
 		return rc < 0 ? CLI_EXIT_OK : rc;
 	struct store *store;
-	if ((rc = cli_open_data(prog, data, &store)) != 0)
+	if ((rc = cli_open_data(prog, data, database, &store)) != 0)
 		return rc;
 	FILE *out = stdout;
 	if (output && !(out = fopen(output, "w"))) {
@@ -104,9 +107,10 @@ int cli_export(int argc, char **argv)
 int cli_import(int argc, char **argv)
 {
 	static const char prog[] = "switchboard import";
-	const char *data = NULL, *input = NULL;
-	const struct cli_flag flags[] = {{"--data", &data}, {"--input", &input}};
-	int rc = cli_parse_flags(prog, argc, argv, flags, 2, import_help);
+	const char *data = NULL, *input = NULL, *database = NULL;
+	const struct cli_flag flags[] = {
+		{"--data", &data}, {"--database", &database}, {"--input", &input}};
+	int rc = cli_parse_flags(prog, argc, argv, flags, 3, import_help);
 	if (rc != 0)
 		return rc < 0 ? CLI_EXIT_OK : rc;
 	FILE *in = stdin;
@@ -133,7 +137,7 @@ int cli_import(int argc, char **argv)
 		in = spool;
 	}
 	struct store *store;
-	if ((rc = cli_open_data(prog, data, &store)) != 0) {
+	if ((rc = cli_open_data(prog, data, database, &store)) != 0) {
 		if (in != stdin)
 			fclose(in);
 		return rc;

@@ -19,8 +19,8 @@
 #include "util/rfc3339.h"
 
 static const char help[] =
-	"usage: switchboard jobs [--data DIR] [--smtp-url URL] [--lease SECONDS] [--once\n"
-	"                        [--now RFC3339]]\n"
+	"usage: switchboard jobs [--data DIR] [--database URL] [--smtp-url URL] [--lease SECONDS]\n"
+	"                        [--once [--now RFC3339]]\n"
 	"\n"
 	"Runs the background jobs of data directory DIR (default ./var): queues\n"
 	"the notifications that time brings (SLA warnings, breaches, emergency\n"
@@ -81,7 +81,7 @@ int cli_mail_config(struct store *store, const char *smtp_flag, struct arena *a,
 int cli_jobs(int argc, char **argv)
 {
 	static const char prog[] = "switchboard jobs";
-	const char *data = NULL, *smtp_url = NULL, *lease_s = NULL, *now_s = NULL;
+	const char *data = NULL, *database = NULL, *smtp_url = NULL, *lease_s = NULL, *now_s = NULL;
 	/* --once takes no value, which cli_parse_flags() does not know: take it out first. */
 	bool once = false;
 	char **rest = calloc((size_t)argc + 1, sizeof(*rest));
@@ -99,8 +99,9 @@ int cli_jobs(int argc, char **argv)
 	const struct cli_flag flags[] = {{"--data", &data},
 					 {"--smtp-url", &smtp_url},
 					 {"--lease", &lease_s},
-					 {"--now", &now_s}};
-	int rc = cli_parse_flags(prog, nrest, rest, flags, 4, help);
+					 {"--now", &now_s},
+					 {"--database", &database}};
+	int rc = cli_parse_flags(prog, nrest, rest, flags, 5, help);
 	free(rest);
 	if (rc != 0)
 		return rc < 0 ? CLI_EXIT_OK : rc;
@@ -136,7 +137,7 @@ int cli_jobs(int argc, char **argv)
 		return CLI_EXIT_FAILURE;
 	}
 	struct store *store;
-	if ((rc = cli_open_data(prog, data, &store)) != 0) {
+	if ((rc = cli_open_data(prog, data, database, &store)) != 0) {
 		mail_global_cleanup();
 		return rc;
 	}

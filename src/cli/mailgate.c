@@ -47,7 +47,7 @@ enum {
 static const char prog[] = "switchboard mailgate";
 
 static const char help[] =
-	"usage: switchboard mailgate --data DIR [--sender ADDRESS] < message\n"
+	"usage: switchboard mailgate --data DIR [--database URL] [--sender ADDRESS] < message\n"
 	"\n"
 	"Reads one mail message (RFC 5322) on stdin, as Postfix or Exim pipe it, and\n"
 	"puts it on its ticket in data directory DIR:\n"
@@ -149,7 +149,7 @@ static int exit_for(int rc)
 }
 
 /* Opens DIR, which must be an existing data directory: a mailgate never makes one. */
-static int open_data(const char *dir, struct store **out)
+static int open_data(const char *dir, const char *database, struct store **out)
 {
 	struct stat st;
 	struct sb_error err = {0};
@@ -158,8 +158,10 @@ static int open_data(const char *dir, struct store **out)
 		fprintf(stderr, "%s: --data DIR is required\n", prog);
 		return EX_CONFIG_;
 	}
+	/* On PostgreSQL the directory holds the attachments only. */
 	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode) ||
-	    asprintf(&db, "%s/switchboard.db", dir) < 0 || access(db, R_OK | W_OK) < 0) {
+	    (!database &&
+	     (asprintf(&db, "%s/switchboard.db", dir) < 0 || access(db, R_OK | W_OK) < 0))) {
 		fprintf(stderr, "%s: %s is not a Switchboard data directory (%s)\n", prog, dir,
 			strerror(errno));
 		free(db);
@@ -167,7 +169,8 @@ static int open_data(const char *dir, struct store **out)
 	}
 	free(db);
 	int rc;
-	if ((rc = secret_init(&err)) < 0 || (rc = store_open(dir, out, &err)) < 0 ||
+	if ((rc = secret_init(&err)) < 0 ||
+	    (rc = store_open_database(dir, database, out, &err)) < 0 ||
 	    (rc = store_migrate(*out, NULL, NULL, &err)) < 0) {
 		fprintf(stderr, "%s: %s\n", prog, err.message);
 		store_close(*out);
@@ -295,15 +298,16 @@ out:
 
 int cli_mailgate(int argc, char **argv)
 {
-	const char *data_dir = NULL, *sender = NULL;
-	const struct cli_flag flags[] = {{"--data", &data_dir}, {"--sender", &sender}};
-	int rc = cli_parse_flags(prog, argc, argv, flags, 2, help);
+	const char *data_dir = NULL, *sender = NULL, *database = NULL;
+	const struct cli_flag flags[] = {
+		{"--data", &data_dir}, {"--sender", &sender}, {"--database", &database}};
+	int rc = cli_parse_flags(prog, argc, argv, flags, 3, help);
 	if (rc == -1)
 		return EX_OK_;
 	if (rc != 0)
 		return EX_USAGE_;
 	struct store *store = NULL;
-	if ((rc = open_data(data_dir, &store)) != EX_OK_)
+	if ((rc = open_data(data_dir, cli_database(database), &store)) != EX_OK_)
 		return rc;
 	char *data;
 	size_t len;

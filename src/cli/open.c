@@ -2,21 +2,33 @@
  * Opening a data directory for a command: the store, migrated to this
  * binary's schema. Every command that touches data goes through here, so a
  * fresh directory works with any of them and an old one is upgraded in
- * place (each migration in its own transaction).
+ * place (each migration in its own transaction). --database (or
+ * $SWITCHBOARD_DATABASE) puts the database on PostgreSQL; the data
+ * directory then keeps the attachments' files.
  */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "cli.h"
 #include "util/secret.h"
 
 #define DEFAULT_DATA_DIR "./var"
 
-int cli_open_data(const char *prog, const char *data_dir, struct store **out)
+const char *cli_database(const char *flag)
+{
+	const char *env = getenv("SWITCHBOARD_DATABASE");
+	if (flag)
+		return flag;
+	return env && *env ? env : NULL;
+}
+
+int cli_open_data(const char *prog, const char *data_dir, const char *database, struct store **out)
 {
 	struct sb_error err = {0};
 	int rc;
 	if ((rc = secret_init(&err)) < 0 ||
-	    (rc = store_open(data_dir ? data_dir : DEFAULT_DATA_DIR, out, &err)) < 0) {
+	    (rc = store_open_database(data_dir ? data_dir : DEFAULT_DATA_DIR,
+				      cli_database(database), out, &err)) < 0) {
 		fprintf(stderr, "%s: %s\n", prog, err.message);
 		return CLI_EXIT_FAILURE;
 	}

@@ -22,7 +22,7 @@
 
 static const char help[] =
 	"usage: switchboard serve [--data DIR] [--listen HOST:PORT] [--threads N] [--web DIR]\n"
-	"                         [--smtp-url URL]\n"
+	"                         [--smtp-url URL] [--database URL]\n"
 	"\n"
 	"Serves the API and the web app from data directory DIR (default ./var),\n"
 	"migrating its database first. --listen defaults to 127.0.0.1:8080;\n"
@@ -132,13 +132,12 @@ out:
 int cli_serve(int argc, char **argv)
 {
 	static const char prog[] = "switchboard serve";
-	const char *data = NULL, *listen = NULL, *threads_s = NULL, *web = NULL, *smtp = NULL;
-	const struct cli_flag flags[] = {{"--data", &data},
-					 {"--listen", &listen},
-					 {"--threads", &threads_s},
-					 {"--web", &web},
-					 {"--smtp-url", &smtp}};
-	int rc = cli_parse_flags(prog, argc, argv, flags, 5, help);
+	const char *data = NULL, *listen = NULL, *threads_s = NULL, *web = NULL, *smtp = NULL,
+		   *database = NULL;
+	const struct cli_flag flags[] = {{"--data", &data},         {"--listen", &listen},
+					 {"--threads", &threads_s}, {"--web", &web},
+					 {"--smtp-url", &smtp},     {"--database", &database}};
+	int rc = cli_parse_flags(prog, argc, argv, flags, 6, help);
 	if (rc != 0)
 		return rc < 0 ? CLI_EXIT_OK : rc;
 	unsigned threads = default_threads();
@@ -165,7 +164,7 @@ int cli_serve(int argc, char **argv)
 		return CLI_EXIT_FAILURE;
 	}
 	struct store *store;
-	if ((rc = cli_open_data(prog, data, &store)) != 0) {
+	if ((rc = cli_open_data(prog, data, database, &store)) != 0) {
 		mail_global_cleanup();
 		return rc;
 	}

@@ -12,6 +12,7 @@
 #include "util/secret.h"
 
 static const char help[] = "usage: switchboard token create --email E [--label TEXT] [--data DIR]\n"
+			   "                             [--database URL]\n"
 			   "\n"
 			   "Creates a bearer token acting as the user with email E and prints it\n"
 			   "on the last line. Keep it: it is not shown again.\n";
@@ -19,17 +20,19 @@ static const char help[] = "usage: switchboard token create --email E [--label T
 static int token_create(int argc, char **argv)
 {
 	static const char prog[] = "switchboard token create";
-	const char *email = NULL, *label = NULL, *data = NULL;
-	const struct cli_flag flags[] = {
-		{"--email", &email}, {"--label", &label}, {"--data", &data}};
-	int rc = cli_parse_flags(prog, argc, argv, flags, 3, help);
+	const char *email = NULL, *label = NULL, *data = NULL, *database = NULL;
+	const struct cli_flag flags[] = {{"--email", &email},
+					 {"--label", &label},
+					 {"--data", &data},
+					 {"--database", &database}};
+	int rc = cli_parse_flags(prog, argc, argv, flags, 4, help);
 	if (rc != 0)
 		return rc < 0 ? CLI_EXIT_OK : rc;
 	if (!email)
 		return cli_bad_argument(prog, "--email", "missing");
 
 	struct store *store;
-	if ((rc = cli_open_data(prog, data, &store)) != 0)
+	if ((rc = cli_open_data(prog, data, database, &store)) != 0)
 		return rc;
 	struct sb_error err = {0};
 	struct arena *a = arena_new();

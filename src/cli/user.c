@@ -11,6 +11,7 @@
 static const char help[] =
 	"usage: switchboard user add --email E --name N --role R --password P\n"
 	"                            [--org ID] [--teams KEY,KEY] [--language en|es] [--data DIR]\n"
+	"                            [--database URL]\n"
 	"\n"
 	"Creates a user. Roles: admin, lead, agent, account-rep, contact (a contact\n"
 	"needs --org). Agents and leads may be put in teams: anti-malvertising,\n"
@@ -20,11 +21,11 @@ static int user_add(int argc, char **argv)
 {
 	static const char prog[] = "switchboard user add";
 	const char *email = NULL, *name = NULL, *role_s = NULL, *password = NULL, *org_s = NULL,
-		   *teams = NULL, *language = NULL, *data = NULL;
+		   *teams = NULL, *language = NULL, *data = NULL, *database = NULL;
 	const struct cli_flag flags[] = {
 		{"--email", &email},       {"--name", &name}, {"--role", &role_s},
 		{"--password", &password}, {"--org", &org_s}, {"--teams", &teams},
-		{"--language", &language}, {"--data", &data},
+		{"--language", &language}, {"--data", &data}, {"--database", &database},
 	};
 	int rc = cli_parse_flags(prog, argc, argv, flags, sizeof(flags) / sizeof(flags[0]), help);
 	if (rc != 0)
@@ -57,7 +58,7 @@ static int user_add(int argc, char **argv)
 						: "only contacts belong to an organization");
 
 	struct store *store;
-	if ((rc = cli_open_data(prog, data, &store)) != 0)
+	if ((rc = cli_open_data(prog, data, database, &store)) != 0)
 		return rc;
 	char hash[SECRET_PWHASH_SIZE];
 	struct store_conn *c;

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "store/migrations.h"
 #include "store/statements.h"
 #include "store/store.h"
 #include "util/error.h"
@@ -61,9 +62,21 @@ struct store_driver {
 	 */
 	int (*sync_id_counter)(void *conn, const char *table, const char *column,
 			       struct sb_error *err);
+	/*
+	 * The engine's text for the statements whose dialects differ, indexed
+	 * by enum stmt_id; NULL (the array, or an entry) runs the shared SQL.
+	 */
+	const char *const *statements;
+	/* The engine's schema migrations (store/migrations.h). */
+	const char *const *migrations;
+	const int *migrations_count;
 };
 
 extern const struct store_driver store_driver_sqlite;
+extern const struct store_driver store_driver_postgres;
+
+/* PostgreSQL's text for the statements it runs differently (postgres_sql.c). */
+extern const char *const store_postgres_statements[STMT__COUNT];
 
 /* The data directory the store was opened on (borrowed). */
 const char *store_data_dir(const struct store *s);

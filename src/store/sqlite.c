@@ -198,4 +198,7 @@ const struct store_driver store_driver_sqlite = {
 	.column_blob = sq_column_blob,
 	.last_insert_id = sq_last_insert_id,
 	.changes = sq_changes,
+	.statements = NULL, /* the shared SQL is SQLite's */
+	.migrations = store_migrations_sqlite,
+	.migrations_count = &store_migrations_sqlite_count,
 };

@@ -78,21 +78,42 @@ static void conn_free(struct store_conn *c)
 
 int store_open(const char *data_dir, struct store **out, struct sb_error *err)
 {
+	return store_open_database(data_dir, NULL, out, err);
+}
+
+/* Whether DATABASE names a PostgreSQL database (a libpq URL). */
+static bool is_postgres_url(const char *database)
+{
+	return strncmp(database, "postgres://", 11) == 0 ||
+	       strncmp(database, "postgresql://", 13) == 0;
+}
+
+int store_open_database(const char *data_dir, const char *database, struct store **out,
+			struct sb_error *err)
+{
+	if (database && *database && !is_postgres_url(database))
+		return sb_error_set(err, SB_EINVAL,
+				    "the database must be a postgres:// or postgresql:// URL");
+	/* The data directory holds the attachments' files on every engine. */
 	if (mkdir(data_dir, 0700) < 0 && errno != EEXIST)
 		return sb_error_set(err, SB_EIO, "cannot create data directory %s: %s", data_dir,
 				    strerror(errno));
 	struct store *s = calloc(1, sizeof(*s));
 	if (!s)
 		return sb_error_set(err, SB_ENOMEM, "out of memory");
-	s->driver = &store_driver_sqlite;
-	size_t n = strlen(data_dir) + sizeof("/switchboard.db");
+	bool pg = database && *database;
+	s->driver = pg ? &store_driver_postgres : &store_driver_sqlite;
+	size_t n = pg ? strlen(database) + 1 : strlen(data_dir) + sizeof("/switchboard.db");
 	s->location = malloc(n);
 	if (!s->location || pthread_key_create(&s->key, NULL) != 0) {
 		free(s->location);
 		free(s);
 		return sb_error_set(err, SB_ENOMEM, "out of memory");
 	}
-	snprintf(s->location, n, "%s/switchboard.db", data_dir);
+	if (pg)
+		memcpy(s->location, database, n);
+	else
+		snprintf(s->location, n, "%s/switchboard.db", data_dir);
 	s->data_dir = strdup(data_dir);
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_mutex_init(&s->writer, NULL);
@@ -186,8 +207,10 @@ int db_stmt(struct store_conn *c, enum stmt_id id, struct db_stmt **out, struct 
 {
 	struct store_conn *on = db_on(c);
 	if (!on->stmts[id]) {
-		int rc = c->driver->prepare(on->handle, store_statement_sql[id], &on->stmts[id],
-					    err);
+		const char *sql = c->driver->statements && c->driver->statements[id]
+					  ? c->driver->statements[id]
+					  : store_statement_sql[id];
+		int rc = c->driver->prepare(on->handle, sql, &on->stmts[id], err);
 		if (rc < 0)
 			return rc;
 	} else {
@@ -395,7 +418,8 @@ void store_write_settle(struct store_conn *c)
 
 int store_schema_version(void)
 {
-	return store_migrations_count;
+	/* Every engine's list has the same versions (store/migrations.h). */
+	return store_migrations_sqlite_count;
 }
 
 static int ensure_version_table(struct store_conn *c, struct sb_error *err)
@@ -438,12 +462,12 @@ int store_migrate(struct store *s, int *from_out, int *to_out, struct sb_error *
 		return rc;
 	if (from_out)
 		*from_out = version;
-	if (version > store_migrations_count)
+	if (version > *c->driver->migrations_count)
 		return sb_error_set(err, SB_ECONFLICT,
 				    "the database is at schema version %d, newer than this "
 				    "binary's %d: upgrade switchboard",
-				    version, store_migrations_count);
-	for (int v = version + 1; v <= store_migrations_count; v++) {
+				    version, *c->driver->migrations_count);
+	for (int v = version + 1; v <= *c->driver->migrations_count; v++) {
 		struct db_stmt *st;
 		if ((rc = store_write_begin(c, err)) < 0)
 			return rc;
@@ -458,7 +482,7 @@ int store_migrate(struct store *s, int *from_out, int *to_out, struct sb_error *
 			store_write_rollback(c);
 			continue;
 		}
-		if ((rc = c->driver->exec(db_on(c)->handle, store_migrations[v - 1], err)) < 0)
+		if ((rc = c->driver->exec(db_on(c)->handle, c->driver->migrations[v - 1], err)) < 0)
 			goto fail;
 		if ((rc = db_stmt(c, STMT_SCHEMA_RECORD, &st, err)) < 0 ||
 		    (rc = db_bind_int(c, st, 1, v)) < 0 ||
@@ -478,6 +502,6 @@ int store_migrate(struct store *s, int *from_out, int *to_out, struct sb_error *
 		return rc;
 	}
 	if (to_out)
-		*to_out = store_migrations_count;
+		*to_out = *c->driver->migrations_count;
 	return store_seed_defaults(c, (int64_t)time(NULL), err);
 }

@@ -37,6 +37,14 @@ struct store_conn;
  */
 int store_open(const char *data_dir, struct store **out, struct sb_error *err);
 
+/*
+ * Like store_open(), on the PostgreSQL database that DATABASE names (a
+ * postgres:// or postgresql:// URL) when it is not NULL or "": DATA_DIR
+ * then holds only files (attachments). Any other DATABASE is -SB_EINVAL.
+ */
+int store_open_database(const char *data_dir, const char *database, struct store **out,
+			struct sb_error *err);
+
 /* Closes every connection the store made. Accepts NULL. */
 void store_close(struct store *store);
 

@@ -97,7 +97,7 @@ test('signing out needs the CSRF token, then the cookie no longer works', async 
 test('an expired session is refused with 401', async () => {
   const s = await signIn(server, other.other.email);
   assert.equal((await s.get('/api/v1/session')).status, 200);
-  server.sql(`UPDATE sessions SET expires_at = strftime('%s','now') - 1 WHERE user_id = ${other.other.id}`);
+  server.sql(`UPDATE sessions SET expires_at = ${server.nowSql} - 1 WHERE user_id = ${other.other.id}`);
   expectError(await s.get('/api/v1/session'), 401, 'unauthorized');
   expectError(await s.get(`/api/v1/orgs/${other.org.id}`), 401, 'unauthorized');
 });

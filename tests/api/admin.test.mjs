@@ -263,7 +263,7 @@ test('an admin renames a team; GET /teams shows the new names to everyone', asyn
   }
   const one = await server.admin.patch('/api/v1/teams/inventory-quality', { name_es: 'Calidad del inventario' });
   assert.deepEqual(one.json, { key: 'inventory-quality', name_en: 'Supply Quality', name_es: 'Calidad del inventario', on_call_id: null });
-  assert.equal(server.sql("SELECT renamed_at IS NOT NULL FROM teams WHERE key = 'inventory-quality'").trim(), '1');
+  assert.equal(server.sql("SELECT CAST(renamed_at IS NOT NULL AS INTEGER) FROM teams WHERE key = 'inventory-quality'").trim(), '1');
 });
 
 test('renaming a team: admins only, valid names, known keys', async () => {

@@ -1,26 +1,47 @@
 // The API suite's harness: a real `switchboard serve` on a temporary data
 // directory and an ephemeral port, an admin made with the CLI, and small
 // helpers to act as different people.
+//
+// With SWITCHBOARD_TEST_DATABASE_URL set (a PostgreSQL server's URL, as
+// scripts/pg-test-server prints it; `make check-pg`), every server gets a
+// fresh database of its own on that server, and the data directory keeps
+// only the attachments.
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 
 export const BIN = process.env.SWITCHBOARD_BIN || 'build/switchboard';
 export const ROOT = new URL('../../', import.meta.url);
 export const PASSWORD = 'correct horse battery';
+export const PG_URL = process.env.SWITCHBOARD_TEST_DATABASE_URL || '';
+
+const psql = (url, statement) =>
+  execFileSync('psql', ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-d', url, '-c', statement], { encoding: 'utf8' });
+
+// A new empty database on the test server: its URL.
+function createDatabase() {
+  const name = `sb_${process.pid}_${randomBytes(6).toString('hex')}`;
+  psql(PG_URL, `CREATE DATABASE ${name}`);
+  const url = new URL(PG_URL);
+  url.pathname = `/${name}`;
+  return { name, url: url.toString() };
+}
 
 // OPTIONS: args (more arguments for serve, e.g. ['--smtp-url', url]) and env
 // (more environment variables for it).
 export async function startServer({ args = [], env = {} } = {}) {
   const data = mkdtempSync(join(tmpdir(), 'sb-api-'));
-  const cli = (...args) => execFileSync(BIN, [...args, '--data', data], { encoding: 'utf8' });
+  const db = PG_URL ? createDatabase() : null;
+  const dbArgs = db ? ['--database', db.url] : [];
+  const cli = (...args) => execFileSync(BIN, [...args, '--data', data, ...dbArgs], { encoding: 'utf8' });
   cli('user', 'add', '--email', 'admin@test.example', '--name', 'Admin', '--role', 'admin', '--password', PASSWORD);
   const adminToken = cli('token', 'create', '--email', 'admin@test.example').trim().split('\n').pop();
   // The web app is the one beside the binary, or $SWITCHBOARD_WEB.
   const web = process.env.SWITCHBOARD_WEB ? ['--web', process.env.SWITCHBOARD_WEB] : [];
-  const proc = spawn(BIN, ['serve', '--data', data, '--listen', '127.0.0.1:0', '--threads', '4', ...web, ...args], {
+  const proc = spawn(BIN, ['serve', '--data', data, ...dbArgs, '--listen', '127.0.0.1:0', '--threads', '4', ...web, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env },
   });
   // The server's stderr is echoed and kept, to look for sanitizer reports.
@@ -40,6 +61,7 @@ export async function startServer({ args = [], env = {} } = {}) {
   const base = `http://127.0.0.1:${port}`;
   const server = {
     base, data, proc, cli, adminToken,
+    dbArgs, // ['--database', URL] on PostgreSQL: for commands run beside the server
     admin: client(base, { token: adminToken }),
     get stderr() { return stderr; },
     // Stops the server; fails when it had crashed, did not stop cleanly, or
@@ -51,13 +73,23 @@ export async function startServer({ args = [], env = {} } = {}) {
         await new Promise((r) => (exit ? r() : proc.once('exit', () => r())));
       }
       rmSync(data, { recursive: true, force: true });
+      if (db) psql(PG_URL, `DROP DATABASE IF EXISTS ${db.name} WITH (FORCE)`);
       assert.equal(crashed, null, `the server exited during the tests: ${JSON.stringify(crashed)}`);
       assert.deepEqual(exit, { code: 0, signal: null }, 'the server stops cleanly on SIGTERM');
       const reports = stderr.split('\n').filter((l) => SANITIZER.test(l));
       assert.deepEqual(reports, [], 'no sanitizer reports on the server\'s stderr');
     },
-    // Runs SQL on the data directory's database (to age sessions and due times).
-    sql: (statement) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', join(data, 'switchboard.db'), statement], { encoding: 'utf8' }),
+    // Runs SQL on the server's database (to age sessions and due times):
+    // rows as lines of |-separated values on either engine.
+    // '.dump' is every row, as SQL text.
+    sql: (statement) => {
+      if (!db) return execFileSync('sqlite3', ['-cmd', '.timeout 5000', join(data, 'switchboard.db'), statement], { encoding: 'utf8' });
+      if (statement === '.dump') return execFileSync('pg_dump', ['--inserts', '-d', db.url], { encoding: 'utf8' });
+      return psql(db.url, statement);
+    },
+    database: db ? 'postgres' : 'sqlite',
+    // The current Unix time, as SQL for this server's engine.
+    nowSql: db ? 'CAST(extract(epoch FROM now()) AS BIGINT)' : "CAST(strftime('%s','now') AS INTEGER)",
     // A bearer-token client for EMAIL, made with the CLI.
     tokenClient: (email) => client(base, { token: cli('token', 'create', '--email', email).trim().split('\n').pop() }),
   };

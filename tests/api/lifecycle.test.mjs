@@ -298,7 +298,7 @@ test('an upgrade before the first response is due an hour from the change, never
 test('an upgrade never moves the target later than it was', async () => {
   const t = await newTicket();
   // The standard target is 10 minutes away: an hour from now would be later.
-  server.sql(`UPDATE tickets SET first_response_due_at = strftime('%s','now') + 600 WHERE id = ${t.id}`);
+  server.sql(`UPDATE tickets SET first_response_due_at = ${server.nowSql} + 600 WHERE id = ${t.id}`);
   const before = await get(t.id);
   const r = await patch(cs.as, t.id, { priority: 'emergency' });
   assert.equal(r.json.priority, 'emergency');

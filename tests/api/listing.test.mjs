@@ -42,7 +42,7 @@ before(async () => {
     await reply(cs.as, T.b2.id, 'Which period?', 'question'),
   ]) assert.ok(r.status === 200 || r.status === 201, r.text);
   // Time passes: a8's target is behind us unanswered, a9 was answered after its target.
-  server.sql(`UPDATE tickets SET first_response_due_at = strftime('%s','now') - 60 WHERE id = ${T.a8.id}`);
+  server.sql(`UPDATE tickets SET first_response_due_at = ${server.nowSql} - 60 WHERE id = ${T.a8.id}`);
   server.sql(`UPDATE tickets SET first_response_due_at = first_response_at - 60 WHERE id = ${T.a9.id}`);
   // Fillers, to page through more than a default page.
   T.fill = [];

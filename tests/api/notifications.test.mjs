@@ -34,7 +34,7 @@ test('admins and the team\'s leads name its on-call person; GET /teams shows it'
   r = await lead.as.patch('/api/v1/teams/client-services', { on_call: null });
   assert.equal(r.status, 200, r.text);
   assert.equal(r.json.on_call_id, null);
-  assert.equal(server.sql("SELECT on_call_id IS NULL FROM teams WHERE key = 'client-services'").trim(), '1');
+  assert.equal(server.sql("SELECT CAST(on_call_id IS NULL AS INTEGER) FROM teams WHERE key = 'client-services'").trim(), '1');
 });
 
 test('on-call: a lead of another team, agents, reps and contacts are refused; a lead renames nothing', async () => {
@@ -42,7 +42,7 @@ test('on-call: a lead of another team, agents, reps and contacts are refused; a 
     expectError(await c.patch('/api/v1/teams/client-services', { on_call: agent.user.id }), 403, 'forbidden');
   }
   expectError(await lead.as.patch('/api/v1/teams/client-services', { name_en: 'Mine' }), 403, 'forbidden');
-  assert.equal(server.sql("SELECT on_call_id IS NULL FROM teams WHERE key = 'client-services'").trim(), '1');
+  assert.equal(server.sql("SELECT CAST(on_call_id IS NULL AS INTEGER) FROM teams WHERE key = 'client-services'").trim(), '1');
 });
 
 test('on-call must be an enabled member of the team', async () => {

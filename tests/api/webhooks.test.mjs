@@ -327,7 +327,7 @@ test('a runner killed mid-delivery loses nothing: the delivery goes out, same we
   assert.ok(row.lease_until >= killedAt, 'still leased to the dead runner');
 
   const once = async () => {
-    const r = await promisify(execFile)(BIN, ['jobs', '--data', own.data, '--once'], { encoding: 'utf8', env: { ...process.env, SWITCHBOARD_SMTP_URL: '' } });
+    const r = await promisify(execFile)(BIN, ['jobs', '--data', own.data, ...own.dbArgs, '--once'], { encoding: 'utf8', env: { ...process.env, SWITCHBOARD_SMTP_URL: '' } });
     assert.ok(!SANITIZER.test(r.stderr), r.stderr);
     return r.stdout;
   };

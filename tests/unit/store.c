@@ -186,10 +186,16 @@ Test(store, a_newer_database_is_refused)
 	struct store_conn *c = conn;
 	(void)c;
 	/* Record a version from the future, as a newer binary would have. */
-	char cmd[256];
-	snprintf(cmd, sizeof(cmd),
-		 "sqlite3 %s/switchboard.db \"INSERT INTO schema_migrations VALUES (999, 0)\"",
-		 dir);
+	char cmd[1024];
+	if (pg_name[0])
+		snprintf(cmd, sizeof(cmd),
+			 "psql -X -q -d '%s' -c 'INSERT INTO schema_migrations VALUES (999, 0)'",
+			 pg_url);
+	else
+		snprintf(cmd, sizeof(cmd),
+			 "sqlite3 %s/switchboard.db \"INSERT INTO schema_migrations VALUES (999, "
+			 "0)\"",
+			 dir);
 	if (system(cmd) != 0)
 		cr_skip_test("the sqlite3 shell is not installed");
 	cr_assert_eq(store_migrate(store, NULL, NULL, &err), -SB_ECONFLICT);
