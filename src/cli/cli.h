@@ -8,6 +8,7 @@
 #ifndef SB_CLI_CLI_H
 #define SB_CLI_CLI_H
 
+#include <signal.h>
 #include <stddef.h>
 
 #include "store/store.h"
@@ -45,6 +46,14 @@ int cli_open_data(const char *prog, const char *data_dir, const char *database, 
 
 /* The database to use: the --database FLAG, else $SWITCHBOARD_DATABASE, else NULL (SQLite). */
 const char *cli_database(const char *flag);
+
+/*
+ * For the long-running commands (serve, jobs): blocks SIGTERM and SIGINT in
+ * this thread (and the threads it starts later), to be taken by sigwait()
+ * on *STOP, and ignores SIGPIPE (a peer gone mid-write is an error, not a
+ * death).
+ */
+void cli_block_stop_signals(sigset_t *stop);
 
 int cli_sla(int argc, char **argv);
 int cli_migrate(int argc, char **argv);

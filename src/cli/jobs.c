@@ -123,13 +123,9 @@ int cli_jobs(int argc, char **argv)
 						"2026-11-23T15:00:00Z");
 	}
 
-	/* Block the stop signals before any thread starts (libcurl may start resolvers). */
+	/* Before any thread starts (libcurl may start resolvers), so all inherit the mask. */
 	sigset_t stop;
-	sigemptyset(&stop);
-	sigaddset(&stop, SIGTERM);
-	sigaddset(&stop, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &stop, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	cli_block_stop_signals(&stop);
 
 	struct sb_error err = {0};
 	if (mail_global_init(&err) < 0) {

@@ -6,6 +6,8 @@
  * $SWITCHBOARD_DATABASE) puts the database on PostgreSQL; the data
  * directory then keeps the attachments' files.
  */
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -39,4 +41,13 @@ int cli_open_data(const char *prog, const char *data_dir, const char *database, 
 		return CLI_EXIT_FAILURE;
 	}
 	return CLI_EXIT_OK;
+}
+
+void cli_block_stop_signals(sigset_t *stop)
+{
+	sigemptyset(stop);
+	sigaddset(stop, SIGTERM);
+	sigaddset(stop, SIGINT);
+	pthread_sigmask(SIG_BLOCK, stop, NULL);
+	signal(SIGPIPE, SIG_IGN);
 }

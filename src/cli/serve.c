@@ -149,13 +149,9 @@ int cli_serve(int argc, char **argv)
 		threads = (unsigned)v;
 	}
 
-	/* Block the stop signals before any thread starts, so all inherit the mask. */
+	/* Before any thread starts (libcurl may start resolvers), so all inherit the mask. */
 	sigset_t stop;
-	sigemptyset(&stop);
-	sigaddset(&stop, SIGTERM);
-	sigaddset(&stop, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &stop, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	cli_block_stop_signals(&stop);
 
 	struct sb_error err = {0};
 	/* libcurl's global setup is not thread-safe: before any thread starts. */
