@@ -63,6 +63,12 @@ struct store_driver {
 	int (*sync_id_counter)(void *conn, const char *table, const char *column,
 			       struct sb_error *err);
 	/*
+	 * Where attachment bytes live (store_blob_put()): false, as files in
+	 * the data directory beside an embedded database; true, in the blobs
+	 * table, so that servers sharing a database server share nothing else.
+	 */
+	bool blobs_in_database;
+	/*
 	 * The engine's text for the statements whose dialects differ, indexed
 	 * by enum stmt_id; NULL (the array, or an entry) runs the shared SQL.
 	 */
@@ -80,6 +86,8 @@ extern const char *const store_postgres_statements[STMT__COUNT];
 
 /* The data directory the store was opened on (borrowed). */
 const char *store_data_dir(const struct store *s);
+/* The driver of the store's engine. */
+const struct store_driver *store_driver_of(const struct store *s);
 
 /*
  * A connection: the engine's handle and its statement cache. Inside a write

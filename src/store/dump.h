@@ -10,7 +10,9 @@
  * refuse to run when the schema and the catalog disagree.
  *
  * schema_migrations is not part of the catalog: an import's target is a
- * database already migrated to the same version.
+ * database already migrated to the same version. Neither is blobs (where
+ * PostgreSQL keeps attachment bytes): the stream carries the bytes of every
+ * attachment after the rows, whichever engine kept them.
  */
 #ifndef SB_STORE_DUMP_H
 #define SB_STORE_DUMP_H
@@ -22,7 +24,7 @@
 #include "store/store.h"
 #include "util/error.h"
 
-#define STORE_TABLES_SCHEMA 6
+#define STORE_TABLES_SCHEMA 7
 
 /* Column types, one character per column in struct store_table.types. */
 enum {

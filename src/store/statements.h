@@ -282,6 +282,10 @@
 	  "next_attempt_at = $2, queued_at = $2 WHERE id = $1 AND state = 'failed'")               \
 	X(WH_DELIVERIES_PRUNE, "DELETE FROM webhook_deliveries WHERE state <> 'pending' "          \
 			       "AND created_at < $1")                                              \
+	/* Attachment bytes in the database: engines whose driver sets blobs_in_database. */       \
+	X(BLOB_PUT, "INSERT INTO blobs (sha256, size, bytes) VALUES ($1, $2, $3) "                 \
+		    "ON CONFLICT (sha256) DO NOTHING")                                             \
+	X(BLOB_GET, "SELECT bytes FROM blobs WHERE sha256 = $1")                                   \
 	X(SAVEPOINT, "SAVEPOINT request")                                                          \
 	X(RELEASE, "RELEASE request")                                                              \
 	X(ROLLBACK_TO, "ROLLBACK TO request")                                                      \

@@ -159,6 +159,11 @@ const char *store_data_dir(const struct store *s)
 	return s->data_dir;
 }
 
+const struct store_driver *store_driver_of(const struct store *s)
+{
+	return s->driver;
+}
+
 /* A new connection, on the store's list (closed by store_close()). */
 static int conn_new(struct store *s, struct store_conn **out, struct sb_error *err)
 {

@@ -362,11 +362,16 @@ int store_attachments_list(struct store_conn *c, int64_t ticket_id, struct arena
 			   struct store_attachment **out, size_t *n_out, struct sb_error *err);
 
 /*
- * Attachment bytes live in files named by their SHA-256 under
- * DATA/attachments/ab/abcdef... (identical uploads share one file). A blob
- * is written to a temporary file, fsynced and renamed into place, and the
- * directory fsynced, before the caller commits the row that points at it:
- * a committed attachment always has its bytes.
+ * Attachment bytes, named by their SHA-256 (identical uploads share one
+ * copy), stored before the caller commits the row that points at them: a
+ * committed attachment always has its bytes.
+ *
+ * On SQLite they are files under DATA/attachments/ab/abcdef..., each
+ * written to a temporary file, fsynced and renamed into place, and the
+ * directory fsynced. On PostgreSQL they are rows of the blobs table,
+ * committed on the caller's connection (or inside its write, as import
+ * does), so that every server on the database reads them; files left in
+ * the data directory by a release that kept them there are still read.
  */
 int store_blob_put(struct store *store, const void *data, size_t len, char sha256_hex[65],
 		   struct sb_error *err);

@@ -3,7 +3,9 @@
 // field, at filing and when they arrive later.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, makeOrg, uiBug, file, expectError, expectFields } from './harness.mjs';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServer, startPeer, makeOrg, uiBug, file, expectError, expectFields, PG_URL } from './harness.mjs';
 
 let server, org;
 
@@ -101,4 +103,33 @@ test('Idempotency-Key holds for multipart filings too', async () => {
 test('a JSON filing is at most 256 KB even though files may be larger', async () => {
   const big = uiBug({ description: 'x'.repeat(300 * 1024) });
   expectError(await org.asSpoc.post('/api/v1/tickets', big), 413, 'payload_too_large');
+});
+
+test('attachment bytes stay beside an embedded database, and in a shared one', async () => {
+  const res = await postForm('/api/v1/tickets', form(uiBug({ subject: 'Where the bytes live' })));
+  assert.equal(res.status, 201, res.text);
+  const [at] = (await org.asSpoc.get(`/api/v1/tickets/${res.json.id}/attachments`)).json.items;
+  const onDisk = existsSync(join(server.data, 'attachments'));
+  if (!PG_URL) {
+    assert.ok(onDisk, 'SQLite: the bytes are files in the data directory');
+    return;
+  }
+  // Several servers share a PostgreSQL and nothing else: a file uploaded
+  // through one downloads through another with a data directory of its own.
+  assert.ok(!onDisk, 'PostgreSQL: nothing in the data directory');
+  assert.equal(server.sql(`SELECT size FROM blobs WHERE sha256 = (SELECT sha256 FROM attachments WHERE id = ${at.id})`).trim(), String(PNG.length));
+  const peer = await startPeer(server);
+  try {
+    const got = await fetch(peer.base + at.url, { headers: { Cookie: org.asSpoc.cookie } });
+    assert.equal(got.status, 200);
+    assert.deepEqual(new Uint8Array(await got.arrayBuffer()), PNG, 'the other server serves the same bytes');
+    // A second upload of the same bytes through the peer shares the row.
+    const again = await fetch(peer.base + `/api/v1/tickets/${res.json.id}/attachments`, {
+      method: 'POST', headers: { Cookie: org.asSpoc.cookie, 'X-CSRF-Token': org.asSpoc.csrf }, body: form(undefined),
+    });
+    assert.equal(again.status, 201, await again.text());
+    assert.equal(server.sql('SELECT count(*) FROM blobs').trim(), '1');
+  } finally {
+    await peer.stop();
+  }
 });

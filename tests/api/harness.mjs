@@ -39,45 +39,23 @@ export async function startServer({ args = [], env = {} } = {}) {
   const cli = (...args) => execFileSync(BIN, [...args, '--data', data, ...dbArgs], { encoding: 'utf8' });
   cli('user', 'add', '--email', 'admin@test.example', '--name', 'Admin', '--role', 'admin', '--password', PASSWORD);
   const adminToken = cli('token', 'create', '--email', 'admin@test.example').trim().split('\n').pop();
-  // The web app is the one beside the binary, or $SWITCHBOARD_WEB.
-  const web = process.env.SWITCHBOARD_WEB ? ['--web', process.env.SWITCHBOARD_WEB] : [];
-  const proc = spawn(BIN, ['serve', '--data', data, ...dbArgs, '--listen', '127.0.0.1:0', '--threads', '4', ...web, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env },
-  });
-  // The server's stderr is echoed and kept, to look for sanitizer reports.
-  let stderr = '';
-  proc.stderr.on('data', (chunk) => { stderr += chunk; process.stderr.write(chunk); });
-  let exit = null;
-  proc.once('exit', (code, signal) => { exit = { code, signal }; });
-  const port = await new Promise((resolve, reject) => {
-    let out = '';
-    proc.stdout.on('data', (chunk) => {
-      out += chunk;
-      const m = out.match(/\(port (\d+)\)/);
-      if (m) resolve(Number(m[1]));
-    });
-    proc.on('exit', (code) => reject(new Error(`server exited with ${code} before listening`)));
-  });
+  const serve = await spawnServe(data, dbArgs, args, env);
+  const { proc, port } = serve;
   const base = `http://127.0.0.1:${port}`;
   const server = {
     base, data, proc, cli, adminToken,
     dbArgs, // ['--database', URL] on PostgreSQL: for commands run beside the server
     admin: client(base, { token: adminToken }),
-    get stderr() { return stderr; },
+    get stderr() { return serve.stderr; },
     // Stops the server; fails when it had crashed, did not stop cleanly, or
     // printed a sanitizer report (run with SWITCHBOARD_BIN=build-asan/switchboard).
     async stop() {
-      const crashed = exit;
-      if (!exit) {
-        proc.kill('SIGTERM');
-        await new Promise((r) => (exit ? r() : proc.once('exit', () => r())));
+      try {
+        await serve.stop();
+      } finally {
+        rmSync(data, { recursive: true, force: true });
+        if (db) psql(PG_URL, `DROP DATABASE IF EXISTS ${db.name} WITH (FORCE)`);
       }
-      rmSync(data, { recursive: true, force: true });
-      if (db) psql(PG_URL, `DROP DATABASE IF EXISTS ${db.name} WITH (FORCE)`);
-      assert.equal(crashed, null, `the server exited during the tests: ${JSON.stringify(crashed)}`);
-      assert.deepEqual(exit, { code: 0, signal: null }, 'the server stops cleanly on SIGTERM');
-      const reports = stderr.split('\n').filter((l) => SANITIZER.test(l));
-      assert.deepEqual(reports, [], 'no sanitizer reports on the server\'s stderr');
     },
     // Runs SQL on the server's database (to age sessions and due times):
     // rows as lines of |-separated values on either engine.
@@ -97,6 +75,68 @@ export async function startServer({ args = [], env = {} } = {}) {
 }
 
 const SANITIZER = /AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|ThreadSanitizer|runtime error:/;
+
+// `switchboard serve` on DATA (and the database DBARGS name), listening on
+// an ephemeral port: { proc, port, stderr, stop() }. stop() sends SIGTERM
+// and fails when the server had crashed, did not stop cleanly, or printed a
+// sanitizer report (run with SWITCHBOARD_BIN=build-asan/switchboard).
+async function spawnServe(data, dbArgs, args = [], env = {}) {
+  // The web app is the one beside the binary, or $SWITCHBOARD_WEB.
+  const web = process.env.SWITCHBOARD_WEB ? ['--web', process.env.SWITCHBOARD_WEB] : [];
+  const proc = spawn(BIN, ['serve', '--data', data, ...dbArgs, '--listen', '127.0.0.1:0', '--threads', '4', ...web, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env },
+  });
+  // The server's stderr is echoed and kept, to look for sanitizer reports.
+  let stderr = '';
+  proc.stderr.on('data', (chunk) => { stderr += chunk; process.stderr.write(chunk); });
+  let exit = null;
+  proc.once('exit', (code, signal) => { exit = { code, signal }; });
+  const port = await new Promise((resolve, reject) => {
+    let out = '';
+    proc.stdout.on('data', (chunk) => {
+      out += chunk;
+      const m = out.match(/\(port (\d+)\)/);
+      if (m) resolve(Number(m[1]));
+    });
+    proc.on('exit', (code) => reject(new Error(`server exited with ${code} before listening`)));
+  });
+  return {
+    proc, port,
+    get stderr() { return stderr; },
+    async stop() {
+      const crashed = exit;
+      if (!exit) {
+        proc.kill('SIGTERM');
+        await new Promise((r) => (exit ? r() : proc.once('exit', () => r())));
+      }
+      assert.equal(crashed, null, `the server exited during the tests: ${JSON.stringify(crashed)}`);
+      assert.deepEqual(exit, { code: 0, signal: null }, 'the server stops cleanly on SIGTERM');
+      const reports = stderr.split('\n').filter((l) => SANITIZER.test(l));
+      assert.deepEqual(reports, [], 'no sanitizer reports on the server\'s stderr');
+    },
+  };
+}
+
+// On PostgreSQL: one more server on SERVER's database, with a data
+// directory of its own, as a second machine behind a load balancer would
+// run. { base, admin, stop() }.
+export async function startPeer(server) {
+  assert.ok(server.dbArgs.length, 'a peer shares a database server: PostgreSQL only');
+  const data = mkdtempSync(join(tmpdir(), 'sb-peer-'));
+  const serve = await spawnServe(data, server.dbArgs);
+  const base = `http://127.0.0.1:${serve.port}`;
+  return {
+    base, data,
+    admin: client(base, { token: server.adminToken }),
+    async stop() {
+      try {
+        await serve.stop();
+      } finally {
+        rmSync(data, { recursive: true, force: true });
+      }
+    },
+  };
+}
 
 // A client acting with a bearer token, or with a session cookie and CSRF token.
 // Headers given to a request win over the client's own; a header given as

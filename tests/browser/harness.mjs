@@ -47,7 +47,35 @@ export async function newPage(server, { locale = 'en-US', timezoneId = 'America/
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.problems = problems;
+  // Every request with its outcome, for explain() when a wait times out.
+  const requests = [];
+  const t0 = Date.now();
+  const entry = (r) => requests.find((x) => x.request === r);
+  page.on('request', (r) => requests.push({ request: r, at: Date.now() - t0, outcome: 'pending' }));
+  page.on('requestfinished', async (r) => {
+    const e = entry(r);
+    if (e) e.outcome = `${(await r.response())?.status() ?? '?'} after ${Date.now() - t0 - e.at} ms`;
+  });
+  page.on('requestfailed', (r) => { const e = entry(r); if (e) e.outcome = `failed: ${r.failure()?.errorText}`; });
+  page.requests = requests;
   return page;
+}
+
+// What the page shows and what it asked for, to explain a wait that timed
+// out: its URL, its main text, its console errors and its last requests.
+export async function explain(page) {
+  const text = await page.evaluate(() => document.querySelector('main')?.innerText ?? document.body.innerText).catch((e) => `(${e.message})`);
+  const reqs = page.requests.slice(-25).map((e) => `  +${e.at} ms ${e.request.method()} ${e.request.url()} -> ${e.outcome}`);
+  return [`url: ${page.url()}`, `main: ${text.slice(0, 600)}`, `problems: ${page.problems.join(' | ') || 'none'}`, 'requests:', ...reqs].join('\n');
+}
+
+// Waits for LOCATOR to show; a timeout says what the page showed instead.
+export async function shows(page, locator) {
+  try {
+    await locator.waitFor();
+  } catch (e) {
+    throw new Error(`${e.message}\n${await explain(page)}`);
+  }
 }
 
 // Signs in through the sign-in form and waits for the app to leave it.

@@ -122,7 +122,7 @@ def main():
             srv.stop()
         ls = lines(first)
         header = json.loads(ls[0])
-        expect(header["format"] == "switchboard-export" and header["schema_version"] == 6,
+        expect(header["format"] == "switchboard-export" and header["schema_version"] == 7,
                f"header: {header}")
         tables = {json.loads(l)["table"]: json.loads(l)["rows"] for l in ls
                   if l.startswith(b'{"table"')}
@@ -214,8 +214,8 @@ def main():
         bad[i] = json.dumps(o, separators=(",", ":")).encode()
         refused("bad-hash", b"\n".join(bad), "hash")
         bad = list(ls)
-        bad[0] = bad[0].replace(b'"schema_version":6', b'"schema_version":5')
-        refused("old-schema", b"\n".join(bad), "schema version 5")
+        bad[0] = bad[0].replace(b'"schema_version":7', b'"schema_version":6')
+        refused("old-schema", b"\n".join(bad), "schema version 6")
         bad = list(ls)
         bad.insert(3, bad[2])
         refused("extra-row", b"\n".join(bad), "line 7: expected the header of table teams")
