@@ -31,6 +31,15 @@ struct api;
 int api_new(struct store *store, struct calendar *calendar, struct api **out, struct sb_error *err);
 void api_free(struct api *api);
 
+/*
+ * Live events from the other servers of the database (peers.c): starts the
+ * thread that receives them, where servers share a database server
+ * (PostgreSQL); does nothing on SQLite. Started by serve after api_new();
+ * api_free() stops it.
+ */
+int api_peers_start(struct api *api, struct sb_error *err);
+void api_peers_stop(struct api *api);
+
 /* The http_handler_fn and http_body_limit_fn of the server; CTX is the struct api. */
 void api_handle(struct http_request *req, struct http_response *res, void *ctx);
 size_t api_body_limit(const char *method, const char *path, void *ctx);

@@ -277,6 +277,90 @@ void api_events_publish(struct api_call *call)
 	free(copies);
 }
 
+/* ---- between servers (peers.c carries them) ---------------------------- */
+
+/* One event as the other servers receive it: its JSON and its scope. */
+static json_t *wire_event(const struct api_queued_event *q)
+{
+	const struct event_scope *e = &q->scope;
+	return json_pack("{s:s, s:[I, I, I, b, b]}", "data", q->data, "scope",
+			 (json_int_t)e->org_id, (json_int_t)e->assignee_id, (json_int_t)e->rep_id,
+			 e->routed, e->internal);
+}
+
+int api_events_encode(const struct api_call *call, const char *origin,
+		      int (*send)(void *ctx, const char *text), void *ctx)
+{
+	const struct api_queued_event *q = call->events;
+	int rc = 0;
+	while (q && rc == 0) {
+		/* As many events as fit in one message; one always does (an event is ~300 bytes).
+		 */
+		json_t *list = json_array();
+		json_t *msg = json_pack("{s:s, s:o}", "from", origin, "events", list);
+		char *text = NULL;
+		for (; q; q = q->next) {
+			json_array_append_new(list, wire_event(q));
+			char *longer = json_dumps(msg, JSON_COMPACT | JSON_ENSURE_ASCII);
+			if (longer && strlen(longer) >= STORE_NOTIFY_MAX && text) {
+				free(longer);
+				break; /* Q goes in the next message */
+			}
+			free(text);
+			text = longer;
+		}
+		rc = text ? send(ctx, text) : -SB_ENOMEM;
+		free(text);
+		json_decref(msg);
+	}
+	return rc;
+}
+
+int api_events_decode(struct api_call *call, const char *text, const char *origin)
+{
+	json_t *msg = json_loads(text, 0, NULL);
+	const char *from = NULL;
+	json_t *list = NULL;
+	int n = 0;
+	if (!msg || json_unpack(msg, "{s:s, s:o}", "from", &from, "events", &list) < 0 ||
+	    !json_is_array(list)) {
+		n = -SB_EINVAL;
+		goto out;
+	}
+	if (strcmp(from, origin) == 0)
+		goto out; /* this server's own, published already */
+	struct api_queued_event **tail = &call->events;
+	while (*tail)
+		tail = &(*tail)->next;
+	size_t i;
+	json_t *ev;
+	json_array_foreach(list, i, ev)
+	{
+		const char *data;
+		json_int_t org, assignee, rep;
+		int routed, internal;
+		struct api_queued_event *q = arena_zalloc(call->arena, sizeof(*q));
+		if (!q ||
+		    json_unpack(ev, "{s:s, s:[I, I, I, b, b]}", "data", &data, "scope", &org,
+				&assignee, &rep, &routed, &internal) < 0 ||
+		    !(q->data = arena_strdup(call->arena, data))) {
+			n = -SB_EINVAL;
+			goto out;
+		}
+		q->scope = (struct event_scope){.org_id = org,
+						.assignee_id = assignee,
+						.rep_id = rep,
+						.routed = routed,
+						.internal = internal};
+		*tail = q;
+		tail = &q->next;
+		n++;
+	}
+out:
+	json_decref(msg);
+	return n;
+}
+
 /* ---- streams ------------------------------------------------------------ */
 
 /* Appends to S's output; false, leaving it as it was, when it does not fit. */

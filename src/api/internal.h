@@ -26,6 +26,7 @@
 struct api_events;       /* events.c */
 struct api_queued_event; /* events.c */
 struct api_mail_watch;   /* mailin.c */
+struct api_peers;        /* peers.c */
 
 struct api {
 	struct store *store;
@@ -45,6 +46,7 @@ struct api {
 	atomic_int warn_percent;           /* sla.warn_percent, for sla_warn_at */
 	struct api_events *events;         /* live events (events.c) */
 	struct api_mail_watch *mail_watch; /* mailin.c; NULL when not watching */
+	struct api_peers *peers;           /* peers.c; NULL with no other servers */
 };
 
 /* Who is calling. */
@@ -311,6 +313,25 @@ int api_notify_changed(struct api_call *call, const struct store_ticket *old,
 		       const struct store_ticket *t, bool public_reply);
 
 /* ---- live events (events.c) --------------------------------------------- */
+
+/*
+ * The call's queued events as messages for the other servers of the
+ * database (peers.c), each under STORE_NOTIFY_MAX bytes and naming ORIGIN,
+ * the sending server: SEND(CTX, TEXT) for each; the first error stops.
+ */
+int api_events_encode(const struct api_call *call, const char *origin,
+		      int (*send)(void *ctx, const char *text), void *ctx);
+/*
+ * Queues on CALL the events of TEXT, a message api_events_encode() made:
+ * how many, 0 when it came from ORIGIN (this server), -SB_EINVAL when it is
+ * not such a message.
+ */
+int api_events_decode(struct api_call *call, const char *text, const char *origin);
+
+/* ---- live events from the other servers (peers.c) ----------------------- */
+
+/* Sends the events a request published to the other servers (router.c, after the commit). */
+void api_peers_share(struct api_call *call);
 
 /* The hub of live events; api_new() makes it, api_free() frees it. */
 int api_events_new(struct api_events **out, struct sb_error *err);

@@ -55,7 +55,8 @@ void api_free(struct api *api)
 {
 	if (!api)
 		return;
-	api_mail_watch_stop(api); /* it publishes to the events hub */
+	api_mail_watch_stop(api); /* they publish to the events hub */
+	api_peers_stop(api);
 	api_events_free(api->events);
 	calendar_free(api->own); /* serve's calendar is serve's to free */
 	pthread_mutex_destroy(&api->settings_lock);
@@ -427,6 +428,7 @@ void api_handle(struct http_request *req, struct http_response *res, void *ctx)
 	if (rc < 0)
 		goto fail;
 	api_events_publish(&call); /* after the write committed, never on failure */
+	api_peers_share(&call);
 	json_decref(call.body);
 	return;
 fail:

@@ -184,7 +184,7 @@ int cli_serve(int argc, char **argv)
 		goto out;
 	}
 	if (cli_load_calendar(store, &cal, &err) < 0 || api_new(store, cal, &api, &err) < 0 ||
-	    api_mail_watch_start(api, &err) < 0) {
+	    api_mail_watch_start(api, &err) < 0 || api_peers_start(api, &err) < 0) {
 		fprintf(stderr, "%s: %s\n", prog, err.message);
 		rc = CLI_EXIT_FAILURE;
 		goto out;

@@ -63,6 +63,17 @@ struct store_driver {
 	int (*sync_id_counter)(void *conn, const char *table, const char *column,
 			       struct sb_error *err);
 	/*
+	 * Optional: messages between the processes that share the database
+	 * (store_listener_open()). LISTEN makes CONN receive what is sent on
+	 * CHANNEL; wait_notification() returns 1 and the next payload
+	 * (malloc'ed, the caller's) within TIMEOUT_MS, 0 when none came, or a
+	 * negative code when the connection failed. NULL on an engine that one
+	 * process serves.
+	 */
+	int (*listen)(void *conn, const char *channel, struct sb_error *err);
+	int (*wait_notification)(void *conn, int timeout_ms, char **payload_out,
+				 struct sb_error *err);
+	/*
 	 * Where attachment bytes live (store_blob_put()): false, as files in
 	 * the data directory beside an embedded database; true, in the blobs
 	 * table, so that servers sharing a database server share nothing else.

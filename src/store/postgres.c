@@ -20,8 +20,10 @@
  * before it is lost with the session: the store rolls back and the caller
  * sees an error, never a half-applied write.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <libpq-fe.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -445,6 +447,54 @@ static int pg_sync_id_counter(void *conn, const char *table, const char *column,
 	return rc;
 }
 
+/*
+ * LISTEN on a connection of its own (store_listener_open()): the channel
+ * name is the store's, quoted all the same.
+ */
+static int pg_listen(void *conn, const char *channel, struct sb_error *err)
+{
+	struct pg_conn *c = conn;
+	char *id = PQescapeIdentifier(c->pg, channel, strlen(channel));
+	if (!id)
+		return sb_error_set(err, SB_ENOMEM, "out of memory");
+	char sql[256];
+	snprintf(sql, sizeof(sql), "LISTEN %s", id);
+	PQfreemem(id);
+	return pg_exec(conn, sql, err);
+}
+
+/*
+ * The next notification on a listening connection, waiting up to
+ * TIMEOUT_MS for it. No reset here: a session that is lost has lost its
+ * LISTEN too, and the listener's owner opens a new one (and knows that
+ * what was sent meanwhile is missed).
+ */
+static int pg_wait_notification(void *conn, int timeout_ms, char **payload_out,
+				struct sb_error *err)
+{
+	struct pg_conn *c = conn;
+	for (int waited = 0;; waited = 1) {
+		if (PQconsumeInput(c->pg) != 1)
+			return pg_message(err, SB_EIO, "listening: ", c->pg, NULL);
+		PGnotify *n = PQnotifies(c->pg);
+		if (n) {
+			*payload_out = strdup(n->extra);
+			PQfreemem(n);
+			return *payload_out ? 1 : sb_error_set(err, SB_ENOMEM, "out of memory");
+		}
+		if (waited)
+			return 0;
+		struct pollfd pfd = {.fd = PQsocket(c->pg), .events = POLLIN};
+		if (pfd.fd < 0)
+			return sb_error_set(err, SB_EIO, "listening: the connection is closed");
+		int r = poll(&pfd, 1, timeout_ms);
+		if (r < 0 && errno != EINTR)
+			return sb_error_set(err, SB_EIO, "listening: poll: %s", strerror(errno));
+		if (r <= 0)
+			return 0;
+	}
+}
+
 const struct store_driver store_driver_postgres = {
 	.name = "postgres",
 	.connect = pg_connect,
@@ -465,6 +515,8 @@ const struct store_driver store_driver_postgres = {
 	.last_insert_id = pg_last_insert_id,
 	.changes = pg_changes,
 	.sync_id_counter = pg_sync_id_counter,
+	.listen = pg_listen,
+	.wait_notification = pg_wait_notification,
 	.blobs_in_database = true,
 	.statements = store_postgres_statements,
 	.migrations = store_migrations_postgres,

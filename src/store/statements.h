@@ -286,6 +286,8 @@
 	X(BLOB_PUT, "INSERT INTO blobs (sha256, size, bytes) VALUES ($1, $2, $3) "                 \
 		    "ON CONFLICT (sha256) DO NOTHING")                                             \
 	X(BLOB_GET, "SELECT bytes FROM blobs WHERE sha256 = $1")                                   \
+	/* Engines with a listen operation: a message to the processes sharing the database. */    \
+	X(NOTIFY, "SELECT pg_notify($1, $2)")                                                      \
 	X(SAVEPOINT, "SAVEPOINT request")                                                          \
 	X(RELEASE, "RELEASE request")                                                              \
 	X(ROLLBACK_TO, "ROLLBACK TO request")                                                      \

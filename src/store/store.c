@@ -164,6 +164,67 @@ const struct store_driver *store_driver_of(const struct store *s)
 	return s->driver;
 }
 
+/* ---- messages between servers ------------------------------------------- */
+
+struct store_listener {
+	const struct store_driver *driver;
+	void *handle;
+};
+
+int store_notify(struct store_conn *c, const char *channel, const char *payload,
+		 struct sb_error *err)
+{
+	struct db_stmt *st;
+	int rc;
+	if (!c->driver->listen)
+		return 0;
+	if (strlen(payload) >= STORE_NOTIFY_MAX)
+		return sb_error_set(err, SB_ERANGE, "a message between servers is too long");
+	if ((rc = db_stmt(c, STMT_NOTIFY, &st, err)) < 0)
+		return rc;
+	db_bind_text(c, st, 1, channel);
+	db_bind_text(c, st, 2, payload);
+	rc = db_step(c, st, err);
+	c->driver->reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+int store_listener_open(struct store *s, const char *channel, struct store_listener **out,
+			struct sb_error *err)
+{
+	*out = NULL;
+	if (!s->driver->listen)
+		return 0;
+	/* Not one of the store's connections: it waits in its own thread, never runs statements. */
+	struct store_listener *l = calloc(1, sizeof(*l));
+	if (!l)
+		return sb_error_set(err, SB_ENOMEM, "out of memory");
+	l->driver = s->driver;
+	int rc = l->driver->connect(s->location, &l->handle, err);
+	if (rc == 0 && (rc = l->driver->listen(l->handle, channel, err)) < 0)
+		l->driver->disconnect(l->handle);
+	if (rc < 0) {
+		free(l);
+		return rc;
+	}
+	*out = l;
+	return 0;
+}
+
+int store_listener_wait(struct store_listener *l, int timeout_ms, char **payload_out,
+			struct sb_error *err)
+{
+	return l->driver->wait_notification(l->handle, timeout_ms, payload_out, err);
+}
+
+void store_listener_close(struct store_listener *l)
+{
+	if (!l)
+		return;
+	l->driver->disconnect(l->handle);
+	free(l);
+}
+
 /* A new connection, on the store's list (closed by store_close()). */
 static int conn_new(struct store *s, struct store_conn **out, struct sb_error *err)
 {

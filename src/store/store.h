@@ -83,6 +83,38 @@ void store_write_settle(struct store_conn *c);
 /* Whether C is inside a write (between begin and commit or rollback). */
 bool store_in_write(const struct store_conn *c);
 
+/* ---- messages between the servers of one database ---------------------- */
+
+/*
+ * Servers that share a database server (PostgreSQL) tell each other what
+ * changed, through it. store_notify() sends PAYLOAD (text shorter than
+ * STORE_NOTIFY_MAX bytes) on CHANNEL, to go out when C's transaction
+ * commits (at once outside one), never if it rolls back. A listener, on a
+ * connection of its own, receives every process's messages in commit
+ * order, its own too. Best effort: a listener whose connection drops
+ * misses what is sent until it listens again.
+ *
+ * On an engine that one server serves (SQLite) there is no one to tell:
+ * store_notify() does nothing and store_listener_open() sets *OUT to NULL.
+ */
+#define STORE_NOTIFY_MAX 7900
+
+struct store_listener;
+
+int store_notify(struct store_conn *c, const char *channel, const char *payload,
+		 struct sb_error *err);
+/* A new listener on CHANNEL (*OUT is the caller's: store_listener_close()). */
+int store_listener_open(struct store *store, const char *channel, struct store_listener **out,
+			struct sb_error *err);
+/*
+ * The next message, waiting up to TIMEOUT_MS: 1 with *PAYLOAD_OUT
+ * (malloc'ed, the caller's), 0 when none came, or a negative code when the
+ * connection failed (close the listener and open another).
+ */
+int store_listener_wait(struct store_listener *l, int timeout_ms, char **payload_out,
+			struct sb_error *err);
+void store_listener_close(struct store_listener *l);
+
 /*
  * Writes the built-in reference data: the five teams (names refreshed on
  * every run, except those of a team an admin renamed) and the default

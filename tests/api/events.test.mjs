@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import {
-  startServer, makeOrg, makeAgent, signIn, uiBug, validBody, file, expectError,
+  startServer, startPeer, makeOrg, makeAgent, signIn, uiBug, validBody, file, expectError, PG_URL,
 } from './harness.mjs';
 
 // ---- a small SSE client ------------------------------------------------------
@@ -328,6 +328,60 @@ function cpuTicks(pid) {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
   return Number(fields[11]) + Number(fields[12]);
 }
+
+// Behind a load balancer a browser's stream is held by one server while the
+// change it must hear of goes through another (PostgreSQL only: servers
+// share a database server there).
+describe('several servers', { skip: !PG_URL && 'several servers share PostgreSQL only' }, () => {
+  let server, peer, a, cs;
+  const streams = [];
+  const openOn = async (base, who) => {
+    const s = await openStream(base, auth(who));
+    streams.push(s);
+    await hello(s);
+    return s;
+  };
+
+  before(async () => {
+    server = await startServer();
+    peer = await startPeer(server);
+    a = await makeOrg(server, 'Peer Acme');
+    cs = await makeAgent(server, 'client-services');
+  });
+  after(async () => {
+    for (const s of streams) s.close();
+    await peer?.stop();
+    await server?.stop();
+  });
+
+  test('a change made through one server reaches the streams of the other, with its visibility', async () => {
+    const staffOnPeer = await openOn(peer.base, cs.as);
+    const contactOnPeer = await openOn(peer.base, a.asSpoc);
+    const staffHere = await openOn(server.base, cs.as);
+    const t = await file(a.asSpoc, uiBug({ subject: 'Filed on one server' }));
+    for (const s of [staffOnPeer, contactOnPeer, staffHere]) await ticketEvent(s, t.id, 'created');
+    const note = await cs.as.post(`/api/v1/tickets/${t.id}/comments`, { body: 'Internal: which server?', kind: 'note' });
+    assert.equal(note.status, 201, note.text);
+    const reply = await cs.as.post(`/api/v1/tickets/${t.id}/comments`, { body: 'Looking into it' });
+    assert.equal(reply.status, 201, reply.text);
+    await staffOnPeer.waitFor((x) => x.tickets.filter((e) => e.id === t.id && e.event === 'comment').length === 2, 5000, 'both comments on the peer');
+    await contactOnPeer.waitFor((x) => x.tickets.some((e) => e.id === t.id && e.event === 'comment'), 5000, 'the reply on the peer');
+    assert.deepEqual(contactOnPeer.tickets.filter((e) => e.id === t.id).map((e) => e.event), ['created', 'comment'],
+      'the contact does not hear of the internal note on the other server either');
+
+    // The other way: a change through the peer reaches this server's streams.
+    const patched = await peer.admin.patch(`/api/v1/tickets/${t.id}`, { assignee_id: cs.user.id });
+    assert.equal(patched.status, 200, patched.text);
+    const e = await ticketEvent(staffHere, t.id, 'updated');
+    assert.deepEqual([e.assignee_id, e.version], [cs.user.id, patched.json.version]);
+    await ticketEvent(staffOnPeer, t.id, 'updated');
+    // Each server publishes a change once: its own, not again when its
+    // message comes back (by now the echoes of the comments would be in).
+    for (const s of [staffHere, staffOnPeer]) {
+      assert.deepEqual(s.tickets.filter((x) => x.id === t.id).map((x) => x.event), ['created', 'comment', 'comment', 'updated'], s.raw);
+    }
+  });
+});
 
 describe('many streams', () => {
   let server, org;
