@@ -1,9 +1,10 @@
 /*
- * Fills a data directory with N tickets (default 100,000) for the API
- * benchmarks, through the store in transactions of 1,000, with one
- * organization, its SPOC and an agent. Prints nothing but a summary line.
+ * Fills a data directory (or the PostgreSQL database DATABASE_URL names)
+ * with N tickets (default 100,000) for the API benchmarks, through the
+ * store in transactions of 1,000, with one organization, its SPOC and an
+ * agent. Prints nothing but a summary line.
  *
- * Usage: bench-seed DATA_DIR [N]
+ * Usage: bench-seed DATA_DIR [N [DATABASE_URL]]
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,14 +15,14 @@
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		fprintf(stderr, "usage: bench-seed DATA_DIR [N]\n");
+		fprintf(stderr, "usage: bench-seed DATA_DIR [N [DATABASE_URL]]\n");
 		return 2;
 	}
 	long n = argc > 2 ? strtol(argv[2], NULL, 10) : 100000;
 	struct sb_error err = {0};
 	struct store *store;
 	struct store_conn *c;
-	if (store_open(argv[1], &store, &err) < 0 || store_migrate(store, NULL, NULL, &err) < 0 ||
+	if (store_open_database(argv[1], argc > 3 ? argv[3] : NULL, &store, &err) < 0 || store_migrate(store, NULL, NULL, &err) < 0 ||
 	    store_conn(store, &c, &err) < 0) {
 		fprintf(stderr, "bench-seed: %s\n", err.message);
 		return 1;

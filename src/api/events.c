@@ -10,9 +10,11 @@
  * last EVENTS_RING events, numbered by one sequence, and wakes the streams
  * that may see one of them.
  *
- * Sequence numbers start at the hub's creation time in microseconds, so an
- * id kept by a browser across a server restart is older than anything in
- * the new ring and gets a reset, never someone else's events.
+ * Sequence numbers start at a random point of [2^40, 2^52), drawn when the
+ * hub is made (2^52: exact in a browser's numbers). An id a browser kept
+ * across a server restart, or got from another server behind the same
+ * load balancer, falls in this ring's window of 1,024 ids with a chance of
+ * about one in four trillion: it gets a reset, never someone else's events.
  *
  * Streams. Each is a cursor into the ring and who is watching. Its fill
  * callback (on a pool thread) sends what lies past the cursor and the
@@ -41,6 +43,7 @@
 #include <assert.h>
 #include <errno.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -143,9 +146,10 @@ int api_events_new(struct api_events **out, struct sb_error *err)
 	pthread_condattr_t attr;
 	if (!hub)
 		return sb_error_set(err, SB_ENOMEM, "out of memory");
-	struct timespec now;
-	clock_gettime(CLOCK_REALTIME, &now);
-	hub->base = hub->head = (uint64_t)now.tv_sec * 1000000 + (uint64_t)now.tv_nsec / 1000;
+	uint64_t r;
+	randombytes_buf(&r, sizeof(r));
+	/* Room above for 2^51 events: more than any server will publish. */
+	hub->base = hub->head = (1ULL << 40) + r % ((1ULL << 51) - (1ULL << 40));
 	if (pthread_mutex_init(&hub->lock, NULL) != 0) {
 		free(hub);
 		return sb_error_set(err, SB_ENOMEM, "cannot create a lock");
