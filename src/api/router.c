@@ -58,6 +58,7 @@ void api_free(struct api *api)
 	api_mail_watch_stop(api); /* it publishes to the events hub */
 	api_events_free(api->events);
 	calendar_free(api->own); /* serve's calendar is serve's to free */
+	free(api->calendar_key);
 	pthread_mutex_destroy(&api->settings_lock);
 	pthread_rwlock_destroy(&api->calendar_lock);
 	free(api);

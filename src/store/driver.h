@@ -63,6 +63,13 @@ struct store_driver {
 	int (*sync_id_counter)(void *conn, const char *table, const char *column,
 			       struct sb_error *err);
 	/*
+	 * Whether write transactions of other connections run at the same time
+	 * as this one's (PostgreSQL), rather than one after another (SQLite's
+	 * database lock). Then an identity is handed out when a row is
+	 * inserted, not when it commits, and rows may commit out of key order.
+	 */
+	bool concurrent_writers;
+	/*
 	 * The engine's text for the statements whose dialects differ, indexed
 	 * by enum stmt_id; NULL (the array, or an entry) runs the shared SQL.
 	 */

@@ -465,6 +465,7 @@ const struct store_driver store_driver_postgres = {
 	.last_insert_id = pg_last_insert_id,
 	.changes = pg_changes,
 	.sync_id_counter = pg_sync_id_counter,
+	.concurrent_writers = true,
 	.statements = store_postgres_statements,
 	.migrations = store_migrations_postgres,
 	.migrations_count = &store_migrations_postgres_count,
