@@ -62,8 +62,7 @@ static int inbound_settle(struct store_conn *c, struct sb_error *err)
 	/* PostgreSQL's BEGIN_WRITE is a plain BEGIN: LOCK needs a transaction that may write. */
 	if ((rc = db_stmt(c, STMT_BEGIN_WRITE, &s, err)) < 0 || (rc = db_step(c, s, err)) < 0)
 		return rc;
-	if ((rc = db_stmt(c, STMT_INBOUND_SETTLE, &s, err)) < 0 ||
-	    (rc = db_step(c, s, err)) < 0) {
+	if ((rc = db_stmt(c, STMT_INBOUND_SETTLE, &s, err)) < 0 || (rc = db_step(c, s, err)) < 0) {
 		if (db_stmt(c, STMT_ROLLBACK, &s, NULL) == 0)
 			db_step(c, s, NULL);
 		return rc;
