@@ -9,6 +9,8 @@
 #                Chromium, fuzz targets over their seed corpora
 #   make check-pg  the storage unit suites and the API suite on PostgreSQL 15
 #                (a throwaway server from scripts/pg-test-server)
+#   make check-scale  several servers on one PostgreSQL: the scale-out test
+#                (one killed with SIGKILL midway) and the cross-server checks
 #   make fuzz    run every fuzz target for FUZZ_SECONDS each
 #   make bench   the benchmarks (figures go in bench/RESULTS.md)
 #   make screenshots  the browser suite, saving the main screens to
@@ -27,6 +29,7 @@ SANITIZE_FLAGS := -fno-sanitize-recover=all -fno-omit-frame-pointer
 WEB_SOURCES := $(shell find web -type f -not -path '*/node_modules/*' 2>/dev/null)
 
 .PHONY: all bootstrap run check check-unit check-api check-mail check-browser check-asan check-cli check-pg \
+	check-scale \
 	check-fuzz fuzz bench format clean web screenshots
 
 all: bootstrap web
@@ -49,7 +52,8 @@ bootstrap:
 run: all
 	@scripts/run
 
-check: all check-unit check-cli check-api check-pg check-mail check-browser check-asan check-fuzz
+check: all check-unit check-cli check-api check-pg check-scale check-mail check-browser check-asan \
+	check-fuzz
 	@echo "make check: all passed"
 
 check-unit:
@@ -127,4 +131,14 @@ check-pg: all
 		store outbox webhooks_store && \
 	SWITCHBOARD_TEST_DATABASE_URL=$$url SWITCHBOARD_BIN=$(BUILD)/switchboard \
 		node --test tests/api/; rc=$$?; \
+	scripts/pg-test-server stop "$$dir"; exit $$rc
+
+# Several `switchboard serve` processes on one throwaway PostgreSQL 15
+# (tests/scale/): one at a time, as each file starts a cluster of its own.
+check-scale: all
+	@out=$$(scripts/pg-test-server) || exit 1; \
+	url=$$(echo "$$out" | sed -n 1p); dir=$$(echo "$$out" | sed -n 2p); \
+	echo "check-scale: PostgreSQL at $$url"; \
+	SWITCHBOARD_TEST_DATABASE_URL=$$url SWITCHBOARD_BIN=$(BUILD)/switchboard \
+		node --test --test-concurrency=1 tests/scale/; rc=$$?; \
 	scripts/pg-test-server stop "$$dir"; exit $$rc

@@ -43,6 +43,8 @@ struct api {
 	struct calendar *own;
 	/* One settings change at a time, so memory ends as the store does. */
 	pthread_mutex_t settings_lock;
+	/* What the calendar in force was built from (settings.c); NULL: not known. */
+	char *calendar_key;
 	atomic_int warn_percent;           /* sla.warn_percent, for sla_warn_at */
 	struct api_events *events;         /* live events (events.c) */
 	struct api_mail_watch *mail_watch; /* mailin.c; NULL when not watching */
@@ -211,6 +213,13 @@ void api_calendar_replace(struct api *api, struct calendar *cal);
 
 /* Loads the settings the API keeps in memory (sla.warn_percent); api_new() calls it. */
 int api_settings_load(struct api *api, struct sb_error *err);
+
+/*
+ * Puts in force the settings another process saved: the calendar and
+ * sla.warn_percent, as the store has them now. The watch thread (mailin.c)
+ * calls it every round.
+ */
+int api_settings_refresh(struct api *api, struct sb_error *err);
 
 /* Loads ticket ID if the caller may see it (else 404), in the call's arena. */
 int api_ticket_load(struct api_call *call, int64_t id, struct store_ticket *t);

@@ -407,7 +407,12 @@ int api_mail_deliver(struct api *api, const struct api_mail_in *in, int64_t now,
 	return rc;
 }
 
-/* ---- the watch: live events for what other processes stored ------------- */
+/* ---- the watch: what other processes stored ----------------------------- */
+
+/*
+ * Once a second: the live events of the mail the mailgate stored, and the
+ * settings another server saved (api_settings_refresh()).
+ */
 
 #define WATCH_PERIOD_MS 1000
 #define WATCH_BATCH     64
@@ -446,6 +451,9 @@ static void watch_round(struct api_mail_watch *w)
 		api_events_publish(&call);
 	}
 	arena_free(call.arena);
+	/* Not an error to report: the next round tries again. */
+	struct sb_error err = {0};
+	api_settings_refresh(w->api, &err);
 }
 
 static void *watch_main(void *arg)

@@ -59,6 +59,7 @@ void api_free(struct api *api)
 	api_peers_stop(api);
 	api_events_free(api->events);
 	calendar_free(api->own); /* serve's calendar is serve's to free */
+	free(api->calendar_key);
 	pthread_mutex_destroy(&api->settings_lock);
 	pthread_rwlock_destroy(&api->calendar_lock);
 	free(api);

@@ -8,10 +8,13 @@
  * sla.warn_percent, sla.emergency_update_minutes. A change is stored first
  * and then put in force in this process, both under the API's settings
  * lock, so that memory and the store agree even when two admins save at
- * once.
+ * once. Other servers on the same database put it in force when they next
+ * read the settings (api_settings_refresh(), about once a second).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "api/internal.h"
 #include "core/sla.h"
@@ -29,6 +32,27 @@ struct calendar_settings {
 	const char *holidays; /* "" with holidays_default */
 	bool holidays_default;
 };
+
+/*
+ * S as one string, to tell whether the calendar in force was built from
+ * the same settings: malloc'ed (the caller's), NULL when out of memory.
+ */
+static char *calendar_settings_key(const struct calendar_settings *s)
+{
+	char *key = NULL;
+	if (asprintf(&key, "%s\n%s\n%d\n%s", s->timezone, s->hours, s->holidays_default,
+		     s->holidays) < 0)
+		return NULL;
+	return key;
+}
+
+/* Remembers that the calendar in force is S's (settings lock held). */
+static void calendar_settings_remember(struct api *api, const struct calendar_settings *s)
+{
+	free(api->calendar_key);
+	/* NULL (out of memory) only costs a rebuild at the next refresh. */
+	api->calendar_key = calendar_settings_key(s);
+}
 
 /* The calendar settings in force, each defaulting as `serve` defaults it. */
 static int calendar_settings_read(struct api_call *call, struct calendar_settings *out)
@@ -187,6 +211,7 @@ int api_settings_calendar_put(struct api_call *call)
 		return rc;
 	}
 	api_calendar_replace(call->api, cal);
+	calendar_settings_remember(call->api, &s);
 	pthread_mutex_unlock(&call->api->settings_lock);
 	return api_json(call, 200, calendar_settings_json(&s));
 }
@@ -343,4 +368,47 @@ out:
 		store_write_rollback(call->conn);
 	pthread_mutex_unlock(&call->api->settings_lock);
 	return rc < 0 ? rc : api_json(call, 200, sla_settings_json(values));
+}
+
+/*
+ * Several servers on one database: a change saved through one must reach
+ * the others, which keep the calendar and the warning percentage in
+ * memory. Reads the settings (a few indexed reads) and, under the settings
+ * lock, rebuilds the calendar when they are not the ones it was built
+ * from. A stored calendar that does not build (the API never stores one)
+ * leaves the one in force.
+ */
+int api_settings_refresh(struct api *api, struct sb_error *err)
+{
+	struct api_call call = {.api = api, .arena = arena_new(), .now = (int64_t)time(NULL)};
+	struct calendar_settings s;
+	int64_t values[SLA_SETTINGS_COUNT];
+	if (!call.arena)
+		return sb_error_set(err, SB_ENOMEM, "out of memory");
+	int rc = store_conn(api->store, &call.conn, err);
+	if (rc < 0)
+		goto out;
+	pthread_mutex_lock(&api->settings_lock);
+	if ((rc = calendar_settings_read(&call, &s)) == 0 &&
+	    (rc = sla_settings_read(call.conn, call.arena, values, &call.err)) == 0) {
+		atomic_store(&api->warn_percent, (int)values[0]);
+		char *key = calendar_settings_key(&s);
+		struct calendar *cal = NULL;
+		if (!key)
+			rc = api_fail(&call, SB_ENOMEM, "out of memory");
+		else if ((!api->calendar_key || strcmp(key, api->calendar_key) != 0) &&
+			 (rc = calendar_build(&call, &s, &cal)) == 0) {
+			api_calendar_replace(api, cal);
+			free(api->calendar_key);
+			api->calendar_key = key;
+			key = NULL;
+		}
+		free(key);
+	}
+	pthread_mutex_unlock(&api->settings_lock);
+	if (rc < 0)
+		*err = call.err;
+out:
+	arena_free(call.arena);
+	return rc;
 }

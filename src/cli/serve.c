@@ -22,7 +22,7 @@
 
 static const char help[] =
 	"usage: switchboard serve [--data DIR] [--listen HOST:PORT] [--threads N] [--web DIR]\n"
-	"                         [--smtp-url URL] [--database URL]\n"
+	"                         [--smtp-url URL] [--database URL] [--lease SECONDS]\n"
 	"\n"
 	"Serves the API and the web app from data directory DIR (default ./var),\n"
 	"migrating its database first. --listen defaults to 127.0.0.1:8080;\n"
@@ -30,8 +30,9 @@ static const char help[] =
 	"the binary (where `make` builds the web app). It also runs the jobs that\n"
 	"`switchboard jobs` runs (SLA timers, webhooks, notification mail); mail goes\n"
 	"out through the SMTP server of --smtp-url, else $SWITCHBOARD_SMTP_URL, else\n"
-	"the smtp_url setting, and stays queued without one (docs/mail.md). Stops\n"
-	"cleanly on SIGTERM or SIGINT.\n";
+	"the smtp_url setting, and stays queued without one (docs/mail.md). --lease\n"
+	"is how long this process reserves a delivery it claimed (default 120 s), as\n"
+	"for `switchboard jobs`. Stops cleanly on SIGTERM or SIGINT.\n";
 
 /* What the server's one handler needs: the API, and the web app's files
  * (NULL when there are none: the API alone is served). */
@@ -133,11 +134,12 @@ int cli_serve(int argc, char **argv)
 {
 	static const char prog[] = "switchboard serve";
 	const char *data = NULL, *listen = NULL, *threads_s = NULL, *web = NULL, *smtp = NULL,
-		   *database = NULL;
+		   *database = NULL, *lease_s = NULL;
 	const struct cli_flag flags[] = {{"--data", &data},         {"--listen", &listen},
 					 {"--threads", &threads_s}, {"--web", &web},
-					 {"--smtp-url", &smtp},     {"--database", &database}};
-	int rc = cli_parse_flags(prog, argc, argv, flags, 6, help);
+					 {"--smtp-url", &smtp},     {"--database", &database},
+					 {"--lease", &lease_s}};
+	int rc = cli_parse_flags(prog, argc, argv, flags, 7, help);
 	if (rc != 0)
 		return rc < 0 ? CLI_EXIT_OK : rc;
 	unsigned threads = default_threads();
@@ -147,6 +149,14 @@ int cli_serve(int argc, char **argv)
 		if (*threads_s == '\0' || *end != '\0' || v < 1 || v > 256)
 			return cli_bad_argument(prog, "--threads", "expected 1 to 256");
 		threads = (unsigned)v;
+	}
+	int64_t lease = 0;
+	if (lease_s) {
+		char *end;
+		long v = strtol(lease_s, &end, 10);
+		if (*lease_s == '\0' || *end != '\0' || v < 1 || v > JOBS_LEASE_MAX_S)
+			return cli_bad_argument(prog, "--lease", "expected 1 to 3600 seconds");
+		lease = v;
 	}
 
 	/* Before any thread starts (libcurl may start resolvers), so all inherit the mask. */
@@ -170,7 +180,7 @@ int cli_serve(int argc, char **argv)
 	struct serve_ctx ctx = {0};
 	struct jobs *jobs = NULL;
 	struct arena *mail_arena = arena_new();
-	struct jobs_config mail = {.log = serve_log};
+	struct jobs_config mail = {.log = serve_log, .lease_s = lease};
 	if (!mail_arena || cli_mail_config(store, smtp, mail_arena, &mail, &err) < 0) {
 		fprintf(stderr, "%s: %s\n", prog, mail_arena ? err.message : "out of memory");
 		rc = CLI_EXIT_FAILURE;

@@ -32,6 +32,17 @@ struct jobs {
 void jobs_say(struct jobs *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /*
+ * Whether a row claimed until LEASE_UNTIL may still be attempted: only with
+ * at least half the lease left. A claim takes up to JOBS_BATCH rows under
+ * one lease, and rows late in a batch behind a slow server would otherwise
+ * be attempted after the lease ran out, while another runner that claimed
+ * them again sends them too. With the default lease, half of it is the
+ * longest an attempt takes (mail: 60 s). A row refused here is released,
+ * due again at once for whichever runner claims it next.
+ */
+bool jobs_lease_left(const struct jobs *j, int64_t lease_until);
+
+/*
  * The passes of jobs_run_due(), each in its own file, each on connection C
  * and adding what it did to *COUNTS. A pass returns early when j->stop is
  * set.

@@ -109,6 +109,11 @@ static int load_zone(struct store_conn *c, struct tz_zone **out, struct sb_error
 	return rc;
 }
 
+bool jobs_lease_left(const struct jobs *j, int64_t lease_until)
+{
+	return (int64_t)time(NULL) < lease_until - j->lease_s / 2;
+}
+
 /* Records OUTCOME for ROW in its own write transaction. */
 static int finish(struct store_conn *c, const struct store_outbox *row,
 		  enum store_outbox_outcome outcome, int64_t next_at, const char *why,
@@ -213,8 +218,9 @@ static int mail_pass(struct jobs *j, struct store_conn *c, struct jobs_counts *c
 			break;
 		}
 		for (size_t i = 0; i < n && rc == 0; i++) {
-			if (atomic_load(&j->stop))
-				rc = finish(c, &rows[i], STORE_OUTBOX_RELEASE, now, NULL, err);
+			if (atomic_load(&j->stop) || !jobs_lease_left(j, rows[i].lease_until))
+				rc = finish(c, &rows[i], STORE_OUTBOX_RELEASE, (int64_t)time(NULL),
+					    NULL, err);
 			else
 				rc = deliver(j, c, &rows[i], zone, counts, err);
 		}

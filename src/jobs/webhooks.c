@@ -270,8 +270,8 @@ int jobs_webhooks_pass(struct jobs *j, struct store_conn *c, struct jobs_counts 
 			return rc;
 		}
 		for (size_t i = 0; i < n && rc == 0; i++) {
-			struct store_webhook_outcome o = {.next_attempt_at = now};
-			if (atomic_load(&j->stop))
+			struct store_webhook_outcome o = {.next_attempt_at = (int64_t)time(NULL)};
+			if (atomic_load(&j->stop) || !jobs_lease_left(j, rows[i].lease_until))
 				rc = finish(c, &rows[i], &o, true, err);
 			else
 				rc = deliver(j, c, &rows[i], counts, err);

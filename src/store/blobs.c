@@ -110,8 +110,10 @@ int store_blob_put(struct store *store, const void *data, size_t len, char sha25
 	if (access(path, F_OK) == 0)
 		return 0; /* the same bytes are already stored */
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%d.%lx", path, (int)getpid(),
-		 (unsigned long)pthread_self());
+	/* Random too: servers on several machines may share the directory, and
+	 * a process id and thread id are unique on one machine only. */
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%d.%lx.%08x", path, (int)getpid(),
+		 (unsigned long)pthread_self(), (unsigned)randombytes_random());
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return io_error(err, "cannot create", tmp);

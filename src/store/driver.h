@@ -80,6 +80,13 @@ struct store_driver {
 	 */
 	bool blobs_in_database;
 	/*
+	 * Whether write transactions of other connections run at the same time
+	 * as this one's (PostgreSQL), rather than one after another (SQLite's
+	 * database lock). Then an identity is handed out when a row is
+	 * inserted, not when it commits, and rows may commit out of key order.
+	 */
+	bool concurrent_writers;
+	/*
 	 * The engine's text for the statements whose dialects differ, indexed
 	 * by enum stmt_id; NULL (the array, or an entry) runs the shared SQL.
 	 */

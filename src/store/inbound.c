@@ -3,7 +3,12 @@
  * mail"): one row per message, written in the transaction of the comment
  * or ticket it made, so that a message delivered twice is stored once.
  */
+#include <assert.h>
+
 #include "store/driver.h"
+
+static int inbound_since(struct store_conn *c, int64_t after, int limit, struct arena *a,
+			 struct store_inbound **out, size_t *n_out, struct sb_error *err);
 
 int store_inbound_insert(struct store_conn *c, const char *message_id, int64_t ticket_id,
 			 int64_t comment_id, const char *outcome, int64_t now, struct sb_error *err)
@@ -40,8 +45,55 @@ int store_inbound_get(struct store_conn *c, const char *message_id, int64_t *tic
 	return rc == DB_ROW ? 0 : sb_error_set(err, SB_ENOTFOUND, "no such message");
 }
 
+/*
+ * Where writers run at once (PostgreSQL), a row's seq is handed out when it
+ * is inserted and the rows may commit out of order: seq 11 visible while
+ * seq 10 is still in flight. A reader that took 11 would then pass 10 for
+ * ever. So the read runs in a transaction under a SHARE lock on the table,
+ * which waits for every transaction that inserted into it (an INSERT's ROW
+ * EXCLUSIVE lock conflicts with SHARE) and holds new inserts back for the
+ * length of one short SELECT: what it reads has no gap that a later commit
+ * would fill. Not inside a write: the caller's reader connection only.
+ */
+static int inbound_settle(struct store_conn *c, struct sb_error *err)
+{
+	struct db_stmt *s;
+	int rc;
+	/* PostgreSQL's BEGIN_WRITE is a plain BEGIN: LOCK needs a transaction that may write. */
+	if ((rc = db_stmt(c, STMT_BEGIN_WRITE, &s, err)) < 0 || (rc = db_step(c, s, err)) < 0)
+		return rc;
+	if ((rc = db_stmt(c, STMT_INBOUND_SETTLE, &s, err)) < 0 || (rc = db_step(c, s, err)) < 0) {
+		if (db_stmt(c, STMT_ROLLBACK, &s, NULL) == 0)
+			db_step(c, s, NULL);
+		return rc;
+	}
+	return 0;
+}
+
+/* Ends inbound_settle()'s transaction; RC is the read's outcome, returned. */
+static int inbound_settled(struct store_conn *c, int rc, struct sb_error *err)
+{
+	struct db_stmt *s;
+	int end = db_stmt(c, rc < 0 ? STMT_ROLLBACK : STMT_COMMIT, &s, rc < 0 ? NULL : err);
+	if (end == 0)
+		end = db_step(c, s, rc < 0 ? NULL : err);
+	return rc < 0 ? rc : end < 0 ? end : 0;
+}
+
 int store_inbound_since(struct store_conn *c, int64_t after, int limit, struct arena *a,
 			struct store_inbound **out, size_t *n_out, struct sb_error *err)
+{
+	assert(!c->writer);
+	if (!c->driver->concurrent_writers)
+		return inbound_since(c, after, limit, a, out, n_out, err);
+	int rc = inbound_settle(c, err);
+	if (rc < 0)
+		return rc;
+	return inbound_settled(c, inbound_since(c, after, limit, a, out, n_out, err), err);
+}
+
+static int inbound_since(struct store_conn *c, int64_t after, int limit, struct arena *a,
+			 struct store_inbound **out, size_t *n_out, struct sb_error *err)
 {
 	struct db_stmt *s;
 	int rc = db_stmt(c, STMT_INBOUND_SINCE, &s, err);

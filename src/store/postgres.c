@@ -518,6 +518,7 @@ const struct store_driver store_driver_postgres = {
 	.listen = pg_listen,
 	.wait_notification = pg_wait_notification,
 	.blobs_in_database = true,
+	.concurrent_writers = true,
 	.statements = store_postgres_statements,
 	.migrations = store_migrations_postgres,
 	.migrations_count = &store_migrations_postgres_count,

@@ -158,6 +158,8 @@
 	X(INBOUND_SINCE, "SELECT rowid, ticket_id, comment_id, outcome FROM inbound_messages "     \
 			 "WHERE rowid > $1 ORDER BY rowid LIMIT $2")                               \
 	X(INBOUND_LAST, "SELECT coalesce(max(rowid), 0) FROM inbound_messages")                    \
+	/* Run only by engines with concurrent writers (store_inbound_since()). */                 \
+	X(INBOUND_SETTLE, "LOCK TABLE inbound_messages IN SHARE MODE")                             \
 	X(OUTBOX_INSERT, "INSERT INTO outbox (event, ticket_id, recipient_id, payload, "           \
 			 "created_at, next_attempt_at) SELECT $1, $2, $3, $4, $5, $5 "             \
 			 "WHERE NOT EXISTS (SELECT 1 FROM users WHERE id = $3 AND "                \
