@@ -139,6 +139,7 @@ check-scale: all
 	@out=$$(scripts/pg-test-server) || exit 1; \
 	url=$$(echo "$$out" | sed -n 1p); dir=$$(echo "$$out" | sed -n 2p); \
 	echo "check-scale: PostgreSQL at $$url"; \
-	SWITCHBOARD_TEST_DATABASE_URL=$$url SWITCHBOARD_BIN=$(BUILD)/switchboard \
+	SWITCHBOARD_TEST_DATABASE_URL=$$url SWITCHBOARD_TEST_DATABASE_DIR=$$dir \
+		SWITCHBOARD_BIN=$(BUILD)/switchboard \
 		node --test --test-concurrency=1 tests/scale/; rc=$$?; \
 	scripts/pg-test-server stop "$$dir"; exit $$rc

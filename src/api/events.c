@@ -283,6 +283,24 @@ void api_events_publish(struct api_call *call)
 
 /* ---- between servers (peers.c carries them) ---------------------------- */
 
+void api_events_lost(struct api *api)
+{
+	struct api_events *hub = api->events;
+	if (!hub)
+		return;
+	pthread_mutex_lock(&hub->lock);
+	/*
+	 * Past the ring by one more than its length: every id issued so far,
+	 * the streams' cursors among them, is now older than the oldest event,
+	 * so each stream sends a reset and a reconnection with an old id gets
+	 * one. The slots skipped are never read: no cursor points into them.
+	 */
+	hub->head += EVENTS_RING + 1;
+	for (struct api_stream *st = hub->streams; st; st = st->next)
+		http_stream_wake(st->stream);
+	pthread_mutex_unlock(&hub->lock);
+}
+
 /* One event as the other servers receive it: its JSON and its scope. */
 static json_t *wire_event(const struct api_queued_event *q)
 {

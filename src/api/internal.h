@@ -336,6 +336,12 @@ int api_events_encode(const struct api_call *call, const char *origin,
  * not such a message.
  */
 int api_events_decode(struct api_call *call, const char *text, const char *origin);
+/*
+ * Events may have been missed (peers.c lost its connection for a while):
+ * every stream, and every reconnection with an id from before, gets a
+ * reset, and the web app fetches again what it shows.
+ */
+void api_events_lost(struct api *api);
 
 /* ---- live events from the other servers (peers.c) ----------------------- */
 

@@ -11,10 +11,11 @@
  * Sent after the commit, from the request's thread, on the connection it
  * already has: not inside the group commit, where the round trip would
  * hold up every other writer. A server killed between its COMMIT and its
- * NOTIFY loses that request's events for the others, as a listener that
- * loses its connection loses what is sent until it listens again: events
- * are hints, and the web app fetches again what it shows whenever its
- * stream reconnects.
+ * NOTIFY loses that request's events for the others: events are hints,
+ * and the web app fetches again what it shows whenever its stream
+ * reconnects. A listener that loses its connection misses what is sent
+ * until it listens again; then every stream of this server is reset
+ * (api_events_lost()), so that no screen stays behind unawares.
  *
  * A server knows its own messages, which come back to it too, by ORIGIN:
  * random bytes drawn at start.
@@ -86,6 +87,7 @@ static void *listen_main(void *arg)
 		} else if (l && reported) {
 			fprintf(stderr,
 				"switchboard: live events from other servers: listening again\n");
+			api_events_lost(p->api); /* what was sent meanwhile is gone */
 			reported = false;
 		}
 	}

@@ -150,9 +150,9 @@ static int pg_alive(struct pg_conn *c, struct sb_error *err)
 	return 0;
 }
 
-static int pg_exec(void *conn, const char *sql, struct sb_error *err)
+/* Runs SQL once on C's session. */
+static int exec_once(struct pg_conn *c, const char *sql, struct sb_error *err)
 {
-	struct pg_conn *c = conn;
 	int rc = pg_alive(c, err);
 	if (rc < 0)
 		return rc;
@@ -164,6 +164,17 @@ static int pg_exec(void *conn, const char *sql, struct sb_error *err)
 	}
 	rc = pg_message(err, pg_code(r), "", c->pg, r);
 	PQclear(r);
+	return rc;
+}
+
+static int pg_exec(void *conn, const char *sql, struct sb_error *err)
+{
+	struct pg_conn *c = conn;
+	bool idle = PQtransactionStatus(c->pg) == PQTRANS_IDLE;
+	int rc = exec_once(c, sql, err);
+	/* As pg_step(): a session found gone outside a transaction lost nothing. */
+	if (rc < 0 && idle && PQstatus(c->pg) == CONNECTION_BAD)
+		rc = exec_once(c, sql, err);
 	return rc;
 }
 

@@ -5,6 +5,7 @@
 // scripts/pg-test-server); each cluster gets a fresh database on it.
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
+import http from 'node:http';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
@@ -95,4 +96,30 @@ export async function startCluster(n, args = () => []) {
       }
     },
   };
+}
+
+// The ticket events of a live event stream on BASE, as they come, and how
+// many resets it got; OPENED resolves once the stream has said hello.
+export function events(base, token) {
+  const seen = [];
+  let resets = 0;
+  let hello;
+  const opened = new Promise((r) => { hello = r; });
+  const req = http.request(`${base}/api/v1/events`, { headers: { Authorization: `Bearer ${token}` }, agent: false }, (res) => {
+    let buf = '';
+    res.setEncoding('utf8');
+    res.on('data', (chunk) => {
+      buf += chunk;
+      hello();
+      for (let i; (i = buf.indexOf('\n\n')) >= 0; buf = buf.slice(i + 2)) {
+        const block = buf.slice(0, i).split('\n');
+        const data = block.find((l) => l.startsWith('data: {"id"'));
+        if (data) seen.push(JSON.parse(data.slice(6)));
+        if (block.includes('event: reset')) resets++;
+      }
+    });
+  });
+  req.on('error', () => {});
+  req.end();
+  return { seen, opened, resets: () => resets, close: () => req.destroy() };
 }

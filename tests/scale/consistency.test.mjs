@@ -3,11 +3,10 @@
 // mailgate stored, whatever order concurrent writers commit in.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { spawn, execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { makeOrg, uiBug, file, sec } from '../api/harness.mjs';
-import { PG_URL, startCluster, until } from './cluster.mjs';
+import { PG_URL, events, startCluster, until } from './cluster.mjs';
 
 const skip = !PG_URL && 'needs SWITCHBOARD_TEST_DATABASE_URL (make check-scale)';
 
@@ -32,25 +31,6 @@ test('a calendar saved through one server is in force on the others', { skip, ti
     for (const s of cluster.servers) if (!s.exit) s.proc.kill('SIGKILL');
   }
 });
-
-// The ticket events of a live event stream on BASE, as they come.
-function events(base, token) {
-  const seen = [];
-  const req = http.request(`${base}/api/v1/events`, { headers: { Authorization: `Bearer ${token}` }, agent: false }, (res) => {
-    let buf = '';
-    res.setEncoding('utf8');
-    res.on('data', (chunk) => {
-      buf += chunk;
-      for (let i; (i = buf.indexOf('\n\n')) >= 0; buf = buf.slice(i + 2)) {
-        const data = buf.slice(0, i).split('\n').find((l) => l.startsWith('data: {"id"'));
-        if (data) seen.push(JSON.parse(data.slice(6)));
-      }
-    });
-  });
-  req.on('error', () => {});
-  req.end();
-  return { seen, close: () => req.destroy() };
-}
 
 test('mail stored by two writers that commit out of order: both reach the live events', { skip, timeout: 60000 }, async () => {
   const cluster = await startCluster(1);

@@ -147,7 +147,7 @@ export function TicketView(props: { id: number }) {
 
   const timer = useRef<number | undefined>(undefined);
   useTicketEvents((e) => {
-    if (e.id !== id) return;
+    if (e && e.id !== id) return;
     clearTimeout(timer.current);
     timer.current = window.setTimeout(load, 300);
   });

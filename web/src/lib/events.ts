@@ -2,7 +2,10 @@
 // every screen that listens. The server sends an event whenever a ticket
 // the user may see changes ("ticket", data {id, version, ...}); screens
 // refetch what they show. EventSource reconnects by itself and sends
-// Last-Event-ID, so nothing is missed across a short outage.
+// Last-Event-ID, so nothing is missed across a short outage; when the
+// server cannot replay what was missed (it restarted, the stream moved to
+// another server, or it lost events from the other servers) it sends
+// "reset", and every screen refetches.
 
 import { useEffect, useRef } from "preact/hooks";
 
@@ -15,7 +18,8 @@ export interface TicketEvent {
   event: string;
 }
 
-type Listener = (e: TicketEvent) => void;
+/** A ticket event, or null after a reset: anything may have changed. */
+type Listener = (e: TicketEvent | null) => void;
 
 const listeners = new Set<Listener>();
 let source: EventSource | null = null;
@@ -32,6 +36,9 @@ function open() {
     }
     for (const fn of listeners) fn(data);
   });
+  source.addEventListener("reset", () => {
+    for (const fn of listeners) fn(null);
+  });
 }
 
 /** Closes the stream (at sign-out). */
@@ -40,7 +47,7 @@ export function closeEvents() {
   source = null;
 }
 
-/** Calls FN for each ticket event while the component is mounted. */
+/** Calls FN for each ticket event, and with null after a reset, while the component is mounted. */
 export function useTicketEvents(fn: Listener) {
   const ref = useRef(fn);
   ref.current = fn;

@@ -43,7 +43,7 @@ function HomeContent({ user, org, cat, query: q }: { user: User; org: Org; cat: 
     return data.items;
   }, []);
   useTicketEvents((e) => {
-    if (e.org_id === org.id) first.reload();
+    if (!e || e.org_id === org.id) first.reload();
   });
   async function loadMore() {
     if (!cursor) return;

@@ -47,7 +47,7 @@ export function TicketView(props: { user: User; id: number }) {
     };
   }, [props.id]);
   useTicketEvents((e) => {
-    if (e.id === props.id) state.reload();
+    if (!e || e.id === props.id) state.reload();
   });
   const notFound = state.error instanceof ApiError && state.error.status === 404;
   useTitle(state.data ? `#${state.data.ticket.id} ${state.data.ticket.subject}` : t("portal.ticket.title"));
