@@ -38,6 +38,12 @@ struct store_driver {
 	/* Runs SQL that takes no parameters and returns no rows (may hold several statements). */
 	int (*exec)(void *conn, const char *sql, struct sb_error *err);
 	int (*prepare)(void *conn, const char *sql, struct db_stmt **out, struct sb_error *err);
+	/*
+	 * Optional: a statement run once and finalized, built per request (the
+	 * ticket lists), which need not be kept on the server; NULL: prepare.
+	 */
+	int (*prepare_once)(void *conn, const char *sql, struct db_stmt **out,
+			    struct sb_error *err);
 	void (*finalize)(struct db_stmt *stmt);
 	/* Placeholders are numbered from 1, as $1 in the SQL. */
 	int (*bind_int)(struct db_stmt *stmt, int n, int64_t v);

@@ -54,6 +54,7 @@ struct db_stmt {
 	PGresult *res;
 	int row;
 	unsigned char *blob; /* the last unescaped BYTEA, PQfreemem'd */
+	bool once;           /* pg_prepare_once(): never named on the server */
 };
 
 static int pg_message(struct sb_error *err, int code, const char *what, PGconn *pg,
@@ -211,11 +212,24 @@ static int pg_prepare(void *conn, const char *sql, struct db_stmt **out, struct 
 	return 0;
 }
 
+/*
+ * A statement built for one request and finalized after it (the ticket
+ * lists' SQL): sent with its parameters as the unnamed statement, one
+ * round trip instead of three (prepare, execute, deallocate).
+ */
+static int pg_prepare_once(void *conn, const char *sql, struct db_stmt **out, struct sb_error *err)
+{
+	int rc = pg_prepare(conn, sql, out, err);
+	if (rc == 0)
+		(*out)->once = true;
+	return rc;
+}
+
 /* Prepares ST on its connection's current session, if not yet done. */
 static int prepared(struct db_stmt *st, struct sb_error *err)
 {
 	struct pg_conn *c = st->conn;
-	if (st->generation == c->generation)
+	if (st->generation == c->generation || st->once)
 		return 0;
 	PGresult *r = PQprepare(c->pg, st->name, st->sql, 0, NULL);
 	int rc = 0;
@@ -259,7 +273,8 @@ static void pg_finalize(struct db_stmt *st)
 	 * lists build their SQL per request and finalize it: free the server's
 	 * copy too, or a long-lived session would pile them up.
 	 */
-	if (st->generation == st->conn->generation && PQstatus(st->conn->pg) == CONNECTION_OK) {
+	if (!st->once && st->generation == st->conn->generation &&
+	    PQstatus(st->conn->pg) == CONNECTION_OK) {
 		char sql[40];
 		snprintf(sql, sizeof(sql), "DEALLOCATE %s", st->name);
 		PQclear(PQexec(st->conn->pg, sql));
@@ -319,8 +334,11 @@ static int run(struct db_stmt *st, struct sb_error *err)
 	int rc;
 	if ((rc = pg_alive(c, err)) < 0 || (rc = prepared(st, err)) < 0)
 		return rc;
-	st->res = PQexecPrepared(c->pg, st->name, st->nparams, (const char *const *)st->values,
-				 st->lengths, st->formats, 0);
+	const char *const *values = (const char *const *)st->values;
+	st->res = st->once ? PQexecParams(c->pg, st->sql, st->nparams, NULL, values, st->lengths,
+					  st->formats, 0)
+			   : PQexecPrepared(c->pg, st->name, st->nparams, values, st->lengths,
+					    st->formats, 0);
 	ExecStatusType s = PQresultStatus(st->res);
 	if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK)
 		return 0;
@@ -512,6 +530,7 @@ const struct store_driver store_driver_postgres = {
 	.disconnect = pg_disconnect,
 	.exec = pg_exec,
 	.prepare = pg_prepare,
+	.prepare_once = pg_prepare_once,
 	.finalize = pg_finalize,
 	.bind_int = pg_bind_int,
 	.bind_text = pg_bind_text,

@@ -368,7 +368,8 @@ int store_tickets_list(struct store_conn *c, const struct store_ticket_filter *f
 #undef BIND_TEXT
 
 	struct db_stmt *s;
-	int rc = c->driver->prepare(db_on(c)->handle, sql, &s, err);
+	int rc = (c->driver->prepare_once ? c->driver->prepare_once
+					  : c->driver->prepare)(db_on(c)->handle, sql, &s, err);
 	if (rc < 0)
 		return rc;
 	for (int i = 0; i < p; i++)
