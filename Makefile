@@ -126,5 +126,7 @@ check-pg: all
 	SWITCHBOARD_TEST_DATABASE_URL=$$url meson test -C $(BUILD) --print-errorlogs \
 		store outbox webhooks_store && \
 	SWITCHBOARD_TEST_DATABASE_URL=$$url SWITCHBOARD_BIN=$(BUILD)/switchboard \
-		node --test tests/api/; rc=$$?; \
+		node --test tests/api/ && \
+	SWITCHBOARD_TEST_DATABASE_URL=$$url SWITCHBOARD_BIN=$(BUILD)/switchboard \
+		node --test tests/mail/; rc=$$?; \
 	scripts/pg-test-server stop "$$dir"; exit $$rc

@@ -33,6 +33,19 @@
 /* The most parameters a statement of the store takes ($26 today). */
 #define PG_MAX_PARAMS 64
 
+/*
+ * Every session's settings, on connecting and after a reset. NOTICEs (CREATE
+ * TABLE IF NOT EXISTS on an existing table) are quieted, or libpq would print
+ * them on stderr. UTC, so that no server-side function depends on the
+ * server's zone (the store keeps Unix seconds anyway). A lock waited for
+ * longer than SQLite's busy timeout (5 s) fails with SQLSTATE 55P03, which
+ * pg_code() makes SB_EBUSY: without it a statement behind another session's
+ * lock waits for ever, and the mailgate never answers its MTA "try again
+ * later" (75).
+ */
+#define PG_SESSION_SETUP                                                                  \
+	"SET client_min_messages = warning; SET TIME ZONE 'UTC'; SET lock_timeout = '5s'"
+
 struct pg_conn {
 	PGconn *pg;
 	uint64_t generation; /* bumped by every reset: statements prepared before are gone */
@@ -102,12 +115,7 @@ static int pg_connect(const char *location, void **conn_out, struct sb_error *er
 		free(c);
 		return rc;
 	}
-	/*
-	 * Quiet NOTICEs (CREATE TABLE IF NOT EXISTS on an existing table) that
-	 * libpq would print on stderr; UTC so that no server-side function
-	 * depends on the server's zone (the store keeps Unix seconds anyway).
-	 */
-	PGresult *r = PQexec(c->pg, "SET client_min_messages = warning; SET TIME ZONE 'UTC'");
+	PGresult *r = PQexec(c->pg, PG_SESSION_SETUP);
 	int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 	PQclear(r);
 	if (!ok) {
@@ -143,7 +151,7 @@ static int pg_alive(struct pg_conn *c, struct sb_error *err)
 		return pg_message(err, SB_EIO, "connection lost and reconnecting failed: ", c->pg,
 				  NULL);
 	c->generation++;
-	PGresult *r = PQexec(c->pg, "SET client_min_messages = warning; SET TIME ZONE 'UTC'");
+	PGresult *r = PQexec(c->pg, PG_SESSION_SETUP);
 	PQclear(r);
 	return 0;
 }

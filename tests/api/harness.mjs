@@ -72,12 +72,17 @@ export async function startServer({ args = [], env = {} } = {}) {
         proc.kill('SIGTERM');
         await new Promise((r) => (exit ? r() : proc.once('exit', () => r())));
       }
-      rmSync(data, { recursive: true, force: true });
-      if (db) psql(PG_URL, `DROP DATABASE IF EXISTS ${db.name} WITH (FORCE)`);
+      server.discard();
       assert.equal(crashed, null, `the server exited during the tests: ${JSON.stringify(crashed)}`);
       assert.deepEqual(exit, { code: 0, signal: null }, 'the server stops cleanly on SIGTERM');
       const reports = stderr.split('\n').filter((l) => SANITIZER.test(l));
       assert.deepEqual(reports, [], 'no sanitizer reports on the server\'s stderr');
+    },
+    // Removes the data directory and the database, for a test that stopped
+    // the server itself.
+    discard() {
+      rmSync(data, { recursive: true, force: true });
+      if (db) psql(PG_URL, `DROP DATABASE IF EXISTS ${db.name} WITH (FORCE)`);
     },
     // Runs SQL on the server's database (to age sessions and due times):
     // rows as lines of |-separated values on either engine.
