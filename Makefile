@@ -128,5 +128,8 @@ check-pg: all
 	SWITCHBOARD_TEST_DATABASE_URL=$$url SWITCHBOARD_BIN=$(BUILD)/switchboard \
 		node --test tests/api/ && \
 	SWITCHBOARD_TEST_DATABASE_URL=$$url SWITCHBOARD_BIN=$(BUILD)/switchboard \
-		node --test tests/mail/; rc=$$?; \
+		node --test tests/mail/ && \
+	SWITCHBOARD_TEST_DATABASE_URL=$$url python3 tests/cli/test_upgrade.py $(BUILD)/switchboard && \
+	SWITCHBOARD_TEST_DATABASE_URL=$$url python3 tests/cli/test_cross_engine.py $(BUILD)/switchboard; \
+	rc=$$?; \
 	scripts/pg-test-server stop "$$dir"; exit $$rc

@@ -43,8 +43,11 @@
  * lock waits for ever, and the mailgate never answers its MTA "try again
  * later" (75).
  */
-#define PG_SESSION_SETUP                                                                  \
-	"SET client_min_messages = warning; SET TIME ZONE 'UTC'; SET lock_timeout = '5s'"
+#define PG_LOCK_TIMEOUT  "SET lock_timeout = '5s'"
+#define PG_SESSION_SETUP "SET client_min_messages = warning; SET TIME ZONE 'UTC'; " PG_LOCK_TIMEOUT
+
+/* The advisory lock that store_migrate() holds, one per database ("SBMG"). */
+#define PG_MIGRATE_LOCK_KEY "1396854087"
 
 struct pg_conn {
 	PGconn *pg;
@@ -453,6 +456,25 @@ static int pg_sync_id_counter(void *conn, const char *table, const char *column,
 	return rc;
 }
 
+/*
+ * A session-level advisory lock, so that it outlives the migrations' own
+ * transactions. Waited for without the session's lock_timeout: another
+ * process's migration may take longer than that, and this one must not
+ * start until it is done.
+ */
+static int pg_migrate_lock(void *conn, struct sb_error *err)
+{
+	return pg_exec(conn,
+		       "SET lock_timeout = 0; SELECT pg_advisory_lock(" PG_MIGRATE_LOCK_KEY
+		       "); " PG_LOCK_TIMEOUT,
+		       err);
+}
+
+static void pg_migrate_unlock(void *conn)
+{
+	pg_exec(conn, "SELECT pg_advisory_unlock(" PG_MIGRATE_LOCK_KEY ")", NULL);
+}
+
 const struct store_driver store_driver_postgres = {
 	.name = "postgres",
 	.connect = pg_connect,
@@ -473,6 +495,8 @@ const struct store_driver store_driver_postgres = {
 	.last_insert_id = pg_last_insert_id,
 	.changes = pg_changes,
 	.sync_id_counter = pg_sync_id_counter,
+	.migrate_lock = pg_migrate_lock,
+	.migrate_unlock = pg_migrate_unlock,
 	.statements = store_postgres_statements,
 	.migrations = store_migrations_postgres,
 	.migrations_count = &store_migrations_postgres_count,
