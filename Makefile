@@ -3,12 +3,15 @@
 #                app build/web)
 #   make run     build and start Switchboard on ./var (demo data the first time)
 #   make check   unit tests (plain and under ASan+UBSan), command-line tests,
-#                the API suite against a real server (on SQLite, then on
-#                PostgreSQL with the storage unit suites), the mail suite against
-#                a real SMTP server on loopback, the browser suite in
-#                Chromium, fuzz targets over their seed corpora
-#   make check-pg  the storage unit suites and the API suite on PostgreSQL 15
-#                (a throwaway server from scripts/pg-test-server)
+#                the API suite against a real server and the mail suite
+#                against a real SMTP server on loopback (on SQLite, then on
+#                PostgreSQL with the storage unit suites, the upgrade test
+#                and export/import between the engines), the browser suite
+#                in Chromium, fuzz targets over their seed corpora
+#   make check-pg  on PostgreSQL 15 (a throwaway server from
+#                scripts/pg-test-server): the storage unit suites, the API
+#                and mail suites, the in-place upgrade test, and export/import
+#                from SQLite to PostgreSQL and back
 #   make fuzz    run every fuzz target for FUZZ_SECONDS each
 #   make bench   the benchmarks (figures go in bench/RESULTS.md)
 #   make screenshots  the browser suite, saving the main screens to
@@ -116,9 +119,10 @@ format:
 clean:
 	rm -rf $(BUILD) $(ASAN) $(FUZZ)
 
-# The storage unit suites and the API suite on PostgreSQL: a throwaway
-# PostgreSQL 15 (scripts/pg-test-server) on loopback, a fresh database per
-# test or server, stopped afterwards whatever the outcome.
+# The storage unit suites, the API and mail suites, the upgrade test and
+# export/import between the engines on PostgreSQL: a throwaway PostgreSQL 15
+# (scripts/pg-test-server) on loopback, a fresh database per test or server,
+# stopped afterwards whatever the outcome.
 check-pg: all
 	@out=$$(scripts/pg-test-server) || exit 1; \
 	url=$$(echo "$$out" | sed -n 1p); dir=$$(echo "$$out" | sed -n 2p); \
