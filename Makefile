@@ -2,15 +2,24 @@
 #   make         build into build/ (the binary is build/switchboard, the web
 #                app build/web)
 #   make run     build and start Switchboard on ./var (demo data the first time)
-#   make check   unit tests (plain and under ASan+UBSan), command-line tests,
-#                the API suite against a real server (on SQLite, then on
-#                PostgreSQL with the storage unit suites), the mail suite against
-#                a real SMTP server on loopback, the browser suite in
-#                Chromium, fuzz targets over their seed corpora
-#   make check-pg  the storage unit suites and the API suite on PostgreSQL 15
-#                (a throwaway server from scripts/pg-test-server)
+#   make check   unit tests (plain and under ASan+UBSan, on PostgreSQL too
+#                for the storage suites), command-line tests,
+#                the API suite against a real server and the mail suite
+#                against a real SMTP server on loopback (on SQLite, then on
+#                PostgreSQL with the storage unit suites, the upgrade test
+#                and export/import between the engines), several servers on
+#                one PostgreSQL, the browser suite in Chromium, fuzz targets
+#                over their seed corpora
+#   make check-pg  on PostgreSQL 15 (a throwaway server from
+#                scripts/pg-test-server): the storage unit suites, the API
+#                and mail suites, the in-place upgrade test, and export/import
+#                from SQLite to PostgreSQL and back
+#   make check-asan-pg  the storage unit suites, the upgrade test and
+#                export/import between the engines on PostgreSQL, under
+#                ASan+UBSan
 #   make check-scale  several servers on one PostgreSQL: the scale-out test
-#                (one killed with SIGKILL midway) and the cross-server checks
+#                (one killed with SIGKILL midway), the cross-server checks
+#                and a restart of PostgreSQL under running servers
 #   make fuzz    run every fuzz target for FUZZ_SECONDS each
 #   make bench   the benchmarks (figures go in bench/RESULTS.md)
 #   make screenshots  the browser suite, saving the main screens to
@@ -29,7 +38,7 @@ SANITIZE_FLAGS := -fno-sanitize-recover=all -fno-omit-frame-pointer
 WEB_SOURCES := $(shell find web -type f -not -path '*/node_modules/*' 2>/dev/null)
 
 .PHONY: all bootstrap run check check-unit check-api check-mail check-browser check-asan check-cli check-pg \
-	check-scale \
+	check-scale check-asan-pg \
 	check-fuzz fuzz bench format clean web screenshots
 
 all: bootstrap web
@@ -53,7 +62,7 @@ run: all
 	@scripts/run
 
 check: all check-unit check-cli check-api check-pg check-scale check-mail check-browser check-asan \
-	check-fuzz
+	check-asan-pg check-fuzz
 	@echo "make check: all passed"
 
 check-unit:
@@ -79,9 +88,11 @@ screenshots: all
 	SWITCHBOARD_BIN=$(BUILD)/switchboard SWITCHBOARD_SCREENSHOTS=docs/screenshots \
 		node --test --test-concurrency=1 tests/browser/
 
-check-asan: bootstrap
-	@test -f $(ASAN)/build.ninja || meson setup $(ASAN) -Db_sanitize=address,undefined \
+$(ASAN)/build.ninja:
+	meson setup $(ASAN) -Db_sanitize=address,undefined \
 		-Db_lundef=false -Dc_args="$(SANITIZE_FLAGS)" -Dc_link_args="$(SANITIZE_FLAGS)"
+
+check-asan: bootstrap $(ASAN)/build.ninja
 	ninja -C $(ASAN)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		meson test -C $(ASAN) --print-errorlogs
@@ -120,9 +131,10 @@ format:
 clean:
 	rm -rf $(BUILD) $(ASAN) $(FUZZ)
 
-# The storage unit suites and the API suite on PostgreSQL: a throwaway
-# PostgreSQL 15 (scripts/pg-test-server) on loopback, a fresh database per
-# test or server, stopped afterwards whatever the outcome.
+# The storage unit suites, the API and mail suites, the upgrade test and
+# export/import between the engines on PostgreSQL: a throwaway PostgreSQL 15
+# (scripts/pg-test-server) on loopback, a fresh database per test or server,
+# stopped afterwards whatever the outcome.
 check-pg: all
 	@out=$$(scripts/pg-test-server) || exit 1; \
 	url=$$(echo "$$out" | sed -n 1p); dir=$$(echo "$$out" | sed -n 2p); \
@@ -130,7 +142,29 @@ check-pg: all
 	SWITCHBOARD_TEST_DATABASE_URL=$$url meson test -C $(BUILD) --print-errorlogs \
 		store outbox webhooks_store && \
 	SWITCHBOARD_TEST_DATABASE_URL=$$url SWITCHBOARD_BIN=$(BUILD)/switchboard \
-		node --test tests/api/; rc=$$?; \
+		node --test tests/api/ && \
+	SWITCHBOARD_TEST_DATABASE_URL=$$url SWITCHBOARD_BIN=$(BUILD)/switchboard \
+		node --test tests/mail/ && \
+	SWITCHBOARD_TEST_DATABASE_URL=$$url python3 tests/cli/test_upgrade.py $(BUILD)/switchboard && \
+	SWITCHBOARD_TEST_DATABASE_URL=$$url python3 tests/cli/test_cross_engine.py $(BUILD)/switchboard; \
+	rc=$$?; \
+	scripts/pg-test-server stop "$$dir"; exit $$rc
+
+# The PostgreSQL driver under ASan+UBSan: the storage unit suites, the
+# upgrade test and export/import between the engines (the API and mail
+# suites under ASan on PostgreSQL take three minutes more; they pass, and
+# run on SQLite in check-asan).
+check-asan-pg: bootstrap $(ASAN)/build.ninja
+	ninja -C $(ASAN)
+	@out=$$(scripts/pg-test-server) || exit 1; \
+	url=$$(echo "$$out" | sed -n 1p); dir=$$(echo "$$out" | sed -n 2p); \
+	echo "check-asan-pg: PostgreSQL at $$url"; \
+	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		SWITCHBOARD_TEST_DATABASE_URL=$$url; \
+	meson test -C $(ASAN) --print-errorlogs store outbox webhooks_store && \
+	python3 tests/cli/test_upgrade.py $(ASAN)/switchboard && \
+	python3 tests/cli/test_cross_engine.py $(ASAN)/switchboard; \
+	rc=$$?; \
 	scripts/pg-test-server stop "$$dir"; exit $$rc
 
 # Several `switchboard serve` processes on one throwaway PostgreSQL 15

@@ -93,6 +93,14 @@ struct store_driver {
 	 */
 	bool concurrent_writers;
 	/*
+	 * Optional. Held around store_migrate() so that processes migrating one
+	 * database take turns, waiting as long as the migration takes. NULL when
+	 * the engine's write transaction already locks the whole database
+	 * (SQLite's BEGIN IMMEDIATE).
+	 */
+	int (*migrate_lock)(void *conn, struct sb_error *err);
+	void (*migrate_unlock)(void *conn);
+	/*
 	 * The engine's text for the statements whose dialects differ, indexed
 	 * by enum stmt_id; NULL (the array, or an entry) runs the shared SQL.
 	 */

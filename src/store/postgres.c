@@ -35,6 +35,22 @@
 /* The most parameters a statement of the store takes ($26 today). */
 #define PG_MAX_PARAMS 64
 
+/*
+ * Every session's settings, on connecting and after a reset. NOTICEs (CREATE
+ * TABLE IF NOT EXISTS on an existing table) are quieted, or libpq would print
+ * them on stderr. UTC, so that no server-side function depends on the
+ * server's zone (the store keeps Unix seconds anyway). A lock waited for
+ * longer than SQLite's busy timeout (5 s) fails with SQLSTATE 55P03, which
+ * pg_code() makes SB_EBUSY: without it a statement behind another session's
+ * lock waits for ever, and the mailgate never answers its MTA "try again
+ * later" (75).
+ */
+#define PG_LOCK_TIMEOUT  "SET lock_timeout = '5s'"
+#define PG_SESSION_SETUP "SET client_min_messages = warning; SET TIME ZONE 'UTC'; " PG_LOCK_TIMEOUT
+
+/* The advisory lock that store_migrate() holds, one per database ("SBMG"). */
+#define PG_MIGRATE_LOCK_KEY "1396854087"
+
 struct pg_conn {
 	PGconn *pg;
 	uint64_t generation; /* bumped by every reset: statements prepared before are gone */
@@ -105,12 +121,7 @@ static int pg_connect(const char *location, void **conn_out, struct sb_error *er
 		free(c);
 		return rc;
 	}
-	/*
-	 * Quiet NOTICEs (CREATE TABLE IF NOT EXISTS on an existing table) that
-	 * libpq would print on stderr; UTC so that no server-side function
-	 * depends on the server's zone (the store keeps Unix seconds anyway).
-	 */
-	PGresult *r = PQexec(c->pg, "SET client_min_messages = warning; SET TIME ZONE 'UTC'");
+	PGresult *r = PQexec(c->pg, PG_SESSION_SETUP);
 	int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 	PQclear(r);
 	if (!ok) {
@@ -146,7 +157,7 @@ static int pg_alive(struct pg_conn *c, struct sb_error *err)
 		return pg_message(err, SB_EIO, "connection lost and reconnecting failed: ", c->pg,
 				  NULL);
 	c->generation++;
-	PGresult *r = PQexec(c->pg, "SET client_min_messages = warning; SET TIME ZONE 'UTC'");
+	PGresult *r = PQexec(c->pg, PG_SESSION_SETUP);
 	PQclear(r);
 	return 0;
 }
@@ -524,6 +535,25 @@ static int pg_wait_notification(void *conn, int timeout_ms, char **payload_out,
 	}
 }
 
+/*
+ * A session-level advisory lock, so that it outlives the migrations' own
+ * transactions. Waited for without the session's lock_timeout: another
+ * process's migration may take longer than that, and this one must not
+ * start until it is done.
+ */
+static int pg_migrate_lock(void *conn, struct sb_error *err)
+{
+	return pg_exec(conn,
+		       "SET lock_timeout = 0; SELECT pg_advisory_lock(" PG_MIGRATE_LOCK_KEY
+		       "); " PG_LOCK_TIMEOUT,
+		       err);
+}
+
+static void pg_migrate_unlock(void *conn)
+{
+	pg_exec(conn, "SELECT pg_advisory_unlock(" PG_MIGRATE_LOCK_KEY ")", NULL);
+}
+
 const struct store_driver store_driver_postgres = {
 	.name = "postgres",
 	.connect = pg_connect,
@@ -549,6 +579,8 @@ const struct store_driver store_driver_postgres = {
 	.wait_notification = pg_wait_notification,
 	.blobs_in_database = true,
 	.concurrent_writers = true,
+	.migrate_lock = pg_migrate_lock,
+	.migrate_unlock = pg_migrate_unlock,
 	.statements = store_postgres_statements,
 	.migrations = store_migrations_postgres,
 	.migrations_count = &store_migrations_postgres_count,

@@ -520,11 +520,10 @@ int store_current_version(struct store *s, int *version_out, struct sb_error *er
 	return rc < 0 ? rc : version_on(c, version_out, err);
 }
 
-int store_migrate(struct store *s, int *from_out, int *to_out, struct sb_error *err)
+static int migrate_locked(struct store_conn *c, int *from_out, int *to_out, struct sb_error *err)
 {
-	struct store_conn *c;
 	int version = 0, rc;
-	if ((rc = store_conn(s, &c, err)) < 0 || (rc = store_current_version(s, &version, err)) < 0)
+	if ((rc = version_on(c, &version, err)) < 0)
 		return rc;
 	if (from_out)
 		*from_out = version;
@@ -570,4 +569,24 @@ int store_migrate(struct store *s, int *from_out, int *to_out, struct sb_error *
 	if (to_out)
 		*to_out = *c->driver->migrations_count;
 	return store_seed_defaults(c, (int64_t)time(NULL), err);
+}
+
+int store_migrate(struct store *s, int *from_out, int *to_out, struct sb_error *err)
+{
+	struct store_conn *c;
+	int rc = store_conn(s, &c, err);
+	if (rc < 0)
+		return rc;
+	/*
+	 * Processes that start together on a new database (several servers, a
+	 * jobs runner) would each create the version table and run migration 1:
+	 * on an engine whose write transaction does not lock the database, the
+	 * driver serializes them.
+	 */
+	if (c->driver->migrate_lock && (rc = c->driver->migrate_lock(c->handle, err)) < 0)
+		return rc;
+	rc = migrate_locked(c, from_out, to_out, err);
+	if (c->driver->migrate_unlock)
+		c->driver->migrate_unlock(c->handle);
+	return rc;
 }

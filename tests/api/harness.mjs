@@ -53,9 +53,14 @@ export async function startServer({ args = [], env = {} } = {}) {
       try {
         await serve.stop();
       } finally {
-        rmSync(data, { recursive: true, force: true });
-        if (db) psql(PG_URL, `DROP DATABASE IF EXISTS ${db.name} WITH (FORCE)`);
+        server.discard();
       }
+    },
+    // Removes the data directory and the database, for a test that stopped
+    // the server itself.
+    discard() {
+      rmSync(data, { recursive: true, force: true });
+      if (db) psql(PG_URL, `DROP DATABASE IF EXISTS ${db.name} WITH (FORCE)`);
     },
     // Runs SQL on the server's database (to age sessions and due times):
     // rows as lines of |-separated values on either engine.

@@ -1,16 +1,83 @@
 """Helpers for the command-line tests that need a running server: a real
 `switchboard serve` on a temporary data directory and an ephemeral port,
 and a small JSON/multipart client. Standard library only.
+
+With SWITCHBOARD_TEST_DATABASE_URL set (a PostgreSQL server's URL, as
+scripts/pg-test-server prints it; `make check-pg`), PgDatabase makes a fresh
+database on that server, which the commands then take with `--database`.
 """
 
 import json
+import os
+import random
 import re
 import subprocess
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 
 PASSWORD = "correct horse battery"
+PG_URL = os.environ.get("SWITCHBOARD_TEST_DATABASE_URL", "")
+# How psql shows NULL in PgDatabase.rows, told apart from an empty string.
+_PG_NULL = "\x02"
+
+
+def psql(url, *args, input=None):
+    p = subprocess.run(["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-d", url, *args],
+                       capture_output=True, text=True, input=input, timeout=120)
+    if p.returncode != 0:
+        raise AssertionError(f"psql {args}: exit {p.returncode}: {p.stderr}")
+    return p.stdout
+
+
+class SqliteDatabase:
+    """The SQLite database of data directory DATA, as the commands make it."""
+
+    name = "sqlite"
+    args = ()
+
+    def __init__(self, data):
+        self.path = os.path.join(data, "switchboard.db")
+
+    def load(self, sql):
+        subprocess.run(["sqlite3", "-bail", self.path], input=sql, text=True, check=True)
+
+    def rows(self, sql):
+        import sqlite3
+        db = sqlite3.connect(self.path)
+        try:
+            return db.execute(sql).fetchall()
+        finally:
+            db.close()
+
+    def drop(self):
+        pass
+
+
+class PgDatabase:
+    """A new empty database on the PostgreSQL server of PG_URL; drop() removes it."""
+
+    name = "postgres"
+
+    def __init__(self):
+        self.db = f"sb_{os.getpid()}_{random.getrandbits(48):012x}"
+        psql(PG_URL, "-c", f"CREATE DATABASE {self.db}")
+        self.url = urllib.parse.urlsplit(PG_URL)._replace(path=f"/{self.db}").geturl()
+        self.args = ("--database", self.url)
+
+    def load(self, sql):
+        psql(self.url, "-1", "-f", "-", input=sql)
+
+    def rows(self, sql):
+        """SQL's rows as tuples; integers as int, NULL as None, as sqlite3 gives them."""
+        out = psql(self.url, "-F", "\x1f", "-P", f"null={_PG_NULL}", "-c", sql)
+        conv = (lambda v: None if v == _PG_NULL
+                else int(v) if re.fullmatch(r"-?[0-9]+", v) else v)
+        return [tuple(conv(v) for v in line.split("\x1f")) for line in out.split("\n") if line]
+
+    def drop(self):
+        psql(PG_URL, "-c", f"DROP DATABASE IF EXISTS {self.db} WITH (FORCE)")
 
 
 def cli(binary, *args, check=True, stdin=None):
@@ -21,15 +88,15 @@ def cli(binary, *args, check=True, stdin=None):
     return p
 
 
-def token(binary, data, email):
-    out = cli(binary, "token", "create", "--email", email, "--data", data).stdout.decode()
+def token(binary, data, email, db_args=()):
+    out = cli(binary, "token", "create", "--email", email, "--data", data, *db_args).stdout.decode()
     return out.strip().split("\n")[-1]
 
 
 class Server:
-    def __init__(self, binary, data):
+    def __init__(self, binary, data, db_args=()):
         self.proc = subprocess.Popen(
-            [binary, "serve", "--data", data, "--listen", "127.0.0.1:0", "--threads", "4"],
+            [binary, "serve", "--data", data, *db_args, "--listen", "127.0.0.1:0", "--threads", "4"],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
         out = b""
         while True:

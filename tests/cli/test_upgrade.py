@@ -1,27 +1,44 @@
 #!/usr/bin/env python3
 """In-place upgrade: a database made by the first schema version (the
-released 0001_init.sql, loaded with the sqlite3 CLI, plus the rows of
-tests/cli/fixtures/schema1_rows.sql) is brought to the newest version by
-`switchboard migrate --data DIR`, and a server then serves the old rows.
+released 0001_init.sql of its engine, plus the rows of
+tests/cli/fixtures/schema1_rows.sql, which both engines read) is brought to
+the newest version by `switchboard migrate`, and a server then serves the
+old rows.
+
+On SQLite the database is the data directory's; with
+SWITCHBOARD_TEST_DATABASE_URL set (`make check-pg`) it is a fresh PostgreSQL
+database, given to every command with --database.
 
 Usage: python3 tests/cli/test_upgrade.py BUILD/switchboard
 """
 
 import os
 import shutil
-import sqlite3
-import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from sbtest import Server, cli, token  # noqa: E402
+from sbtest import PG_URL, PgDatabase, Server, SqliteDatabase, cli, token  # noqa: E402
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
-SCHEMA1 = os.path.join(ROOT, "src", "store", "migrations", "sqlite", "0001_init.sql")
 ROWS = os.path.join(ROOT, "tests", "cli", "fixtures", "schema1_rows.sql")
 # The schema_migrations table as store.c makes it.
 VERSIONS = "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL);"
+# A deployment's identity sequences stand past the ids it handed out; rows
+# inserted with their ids leave them at 1, so they are moved as use would
+# have moved them.
+PG_SEQUENCES = """
+DO $$
+DECLARE c record;
+BEGIN
+  FOR c IN SELECT table_name, column_name FROM information_schema.columns
+           WHERE table_schema = 'public' AND is_identity = 'YES' LOOP
+    EXECUTE format('SELECT setval(pg_get_serial_sequence(%L, %L), '
+                   'coalesce((SELECT max(%I) FROM %I), 0) + 1, false)',
+                   c.table_name, c.column_name, c.column_name, c.table_name);
+  END LOOP;
+END $$;
+"""
 
 
 def main():
@@ -34,35 +51,35 @@ def main():
             print("FAIL", what)
 
     tmp = tempfile.mkdtemp(prefix="sb-upgrade-")
+    data = os.path.join(tmp, "var")
+    os.mkdir(data, 0o700)
+    db = PgDatabase() if PG_URL else SqliteDatabase(data)
+    print(f"upgrade on {db.name}")
     try:
-        data = os.path.join(tmp, "var")
-        os.mkdir(data, 0o700)
-        db_path = os.path.join(data, "switchboard.db")
-        with open(SCHEMA1) as f1, open(ROWS) as f2:
+        migrations = os.path.join(ROOT, "src", "store", "migrations", db.name)
+        with open(os.path.join(migrations, "0001_init.sql")) as f1, open(ROWS) as f2:
             sql = VERSIONS + "\n" + f1.read() + "\n" + f2.read()
-        subprocess.run(["sqlite3", "-bail", db_path], input=sql, text=True, check=True)
+        db.load(sql + (PG_SEQUENCES if db.name == "postgres" else ""))
 
-        p = cli(binary, "migrate", "--data", data)
-        newest = len(os.listdir(os.path.join(ROOT, "src", "store", "migrations", "sqlite")))
+        p = cli(binary, "migrate", "--data", data, *db.args)
+        newest = len(os.listdir(migrations))
         expect(p.stdout.decode() == f"schema migrated from version 1 to {newest}\n",
                f"migrate reports the upgrade: {p.stdout!r}")
-        p = cli(binary, "migrate", "--data", data)
+        p = cli(binary, "migrate", "--data", data, *db.args)
         expect(b"nothing to do" in p.stdout, f"a second migrate does nothing: {p.stdout!r}")
 
-        db = sqlite3.connect(db_path)
-        row = db.execute("SELECT sla_breach_at, emergency_quiet_since, missing_required "
-                         "FROM tickets WHERE id = 42").fetchone()
-        expect(row == (4102444800, 1767300000, ""),
+        row = db.rows("SELECT sla_breach_at, emergency_quiet_since, missing_required "
+                      "FROM tickets WHERE id = 42")
+        expect(row == [(4102444800, 1767300000, "")],
                f"migration 4 armed the old emergency's timers: {row}")
-        row = db.execute("SELECT sla_breach_at, missing_required FROM tickets WHERE id = 41").fetchone()
-        expect(row == (None, ""), f"the answered ticket has no timer: {row}")
-        versions = [r[0] for r in db.execute("SELECT version FROM schema_migrations ORDER BY 1")]
+        row = db.rows("SELECT sla_breach_at, missing_required FROM tickets WHERE id = 41")
+        expect(row == [(None, "")], f"the answered ticket has no timer: {row}")
+        versions = [r[0] for r in db.rows("SELECT version FROM schema_migrations ORDER BY 1")]
         expect(versions == list(range(1, newest + 1)), f"every version recorded: {versions}")
-        db.close()
 
-        spoc = token(binary, data, "spoc@old.example")
-        agent = token(binary, data, "agent@old.example")
-        srv = Server(binary, data)
+        spoc = token(binary, data, "spoc@old.example", db.args)
+        agent = token(binary, data, "agent@old.example", db.args)
+        srv = Server(binary, data, db.args)
         try:
             st, t = srv.request("GET", "/api/v1/tickets/41", spoc)
             expect(st == 200 and t.get("subject") == "Old ticket from version 1"
@@ -84,6 +101,7 @@ def main():
         finally:
             srv.stop()
     finally:
+        db.drop()
         shutil.rmtree(tmp, ignore_errors=True)
 
     print(f"upgrade: {len(failures)} failed")

@@ -5,7 +5,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { rmSync } from 'node:fs';
 import { startServer, makeOrg, makeAgent, file, uiBug, BIN } from '../api/harness.mjs';
 import { startSmtp, freePort, to } from './smtp.mjs';
 
@@ -112,7 +111,7 @@ test('a runner killed mid-delivery loses nothing: the mail goes out once the lea
   const org = await makeOrg(server, 'Killed');
   const t = await file(org.asSpoc, uiBug());
   assert.equal(outbox(server).length, 1);
-  const jobs = spawn(BIN, ['jobs', '--data', server.data, '--smtp-url', smtp.url, '--lease', '3'], { stdio: 'ignore' });
+  const jobs = spawn(BIN, ['jobs', '--data', server.data, ...server.dbArgs, '--smtp-url', smtp.url, '--lease', '3'], { stdio: 'ignore' });
   await until(() => received === 1, 'the message bytes at the server');
   const killedAt = now();
   jobs.kill('SIGKILL');
@@ -125,7 +124,7 @@ test('a runner killed mid-delivery loses nothing: the mail goes out once the lea
 
   // Not execFileSync: the SMTP server lives in this process's event loop.
   const once = async () => {
-    const r = await promisify(execFile)(BIN, ['jobs', '--data', server.data, '--smtp-url', smtp.url, '--once'], { encoding: 'utf8' });
+    const r = await promisify(execFile)(BIN, ['jobs', '--data', server.data, ...server.dbArgs, '--smtp-url', smtp.url, '--once'], { encoding: 'utf8' });
     clean(r.stderr);
     return r.stdout;
   };
@@ -146,7 +145,7 @@ test('switchboard jobs runs without an SMTP server (mail stays queued) and refus
   // No SMTP server is involved here, so a synchronous run blocks nothing.
   const run = (args, env = {}) => {
     try {
-      execFileSync(BIN, ['jobs', '--data', server.data, ...args], { encoding: 'utf8', stdio: 'pipe', env: { ...process.env, SWITCHBOARD_SMTP_URL: '', ...env } });
+      execFileSync(BIN, ['jobs', '--data', server.data, ...server.dbArgs, ...args], { encoding: 'utf8', stdio: 'pipe', env: { ...process.env, SWITCHBOARD_SMTP_URL: '', ...env } });
       return { status: 0 };
     } catch (e) {
       clean(e.stderr);
@@ -190,6 +189,6 @@ test('serve stops promptly on SIGTERM mid-delivery, and releases the row for the
   const [row] = outbox(server);
   assert.deepEqual([row.state, row.attempts, row.lease_until], ['pending', 1, null], 'released, not failed');
   assert.ok(row.next_attempt_at <= now(), 'due again at once');
-  rmSync(server.data, { recursive: true, force: true });
+  server.discard();
   await smtp.close();
 });

@@ -30,7 +30,7 @@ async function setup() {
 // One timers pass at NOW (epoch seconds), queueing only (serve delivers):
 // resolves with how many notifications it queued.
 async function timersAt(server, now) {
-  const r = await promisify(execFile)(BIN, ['jobs', '--data', server.data, '--once', '--now', iso(now)], {
+  const r = await promisify(execFile)(BIN, ['jobs', '--data', server.data, ...server.dbArgs, '--once', '--now', iso(now)], {
     encoding: 'utf8', env: { ...process.env, SWITCHBOARD_SMTP_URL: '' },
   });
   assert.ok(!SANITIZER.test(r.stderr), r.stderr);
@@ -293,7 +293,7 @@ test('jobs --now takes an RFC 3339 instant, with --once only', async () => {
   const server = await startServer({ env: { SWITCHBOARD_SMTP_URL: '' } });
   const run = async (args) => {
     try {
-      const r = await promisify(execFile)(BIN, ['jobs', '--data', server.data, ...args], { encoding: 'utf8', env: { ...process.env, SWITCHBOARD_SMTP_URL: '' } });
+      const r = await promisify(execFile)(BIN, ['jobs', '--data', server.data, ...server.dbArgs, ...args], { encoding: 'utf8', env: { ...process.env, SWITCHBOARD_SMTP_URL: '' } });
       return { status: 0, stdout: r.stdout };
     } catch (e) {
       assert.ok(!SANITIZER.test(e.stderr), e.stderr);

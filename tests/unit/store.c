@@ -180,6 +180,61 @@ Test(store, each_thread_has_its_own_connection_and_sees_commits)
 	cr_assert(ok);
 }
 
+/* One process starting on a new database: opens and migrates it. */
+struct starter {
+	const char *database;
+	char dir[128];
+	int rc, version;
+	char message[SB_ERROR_MESSAGE_MAX];
+};
+
+static void *start_process(void *arg)
+{
+	struct starter *p = arg;
+	struct sb_error err = {0};
+	struct store *s = NULL;
+	p->rc = store_open_database(p->dir, p->database, &s, &err);
+	if (p->rc == 0)
+		p->rc = store_migrate(s, NULL, NULL, &err);
+	if (p->rc == 0)
+		p->rc = store_current_version(s, &p->version, &err);
+	memcpy(p->message, err.message, sizeof(p->message));
+	store_close(s);
+	return NULL;
+}
+
+Test(store, stores_opened_together_on_a_new_database_all_migrate_it)
+{
+	/* A database of its own, new: on SQLite another directory, else another database. */
+	char fresh[600] = "", fresh_dir[128], cmd[1024];
+	snprintf(fresh_dir, sizeof(fresh_dir), "%s/fresh", dir);
+	if (pg_name[0]) {
+		snprintf(fresh, sizeof(fresh), "%s_fresh", pg_url);
+		snprintf(cmd, sizeof(cmd), "psql -X -q -d '%s' -c 'CREATE DATABASE %s_fresh'",
+			 pg_url, pg_name);
+		cr_assert_eq(system(cmd), 0, "%s", cmd);
+	}
+	/* Like servers and a jobs runner started together (each its own store). */
+	struct starter p[4];
+	pthread_t t[4];
+	for (int i = 0; i < 4; i++) {
+		p[i] = (struct starter){.database = fresh[0] ? fresh : NULL};
+		snprintf(p[i].dir, sizeof(p[i].dir), "%s", fresh_dir);
+		pthread_create(&t[i], NULL, start_process, &p[i]);
+	}
+	for (int i = 0; i < 4; i++) {
+		pthread_join(t[i], NULL);
+		cr_expect_eq(p[i].rc, 0, "starter %d: %s", i, p[i].message);
+		cr_expect_eq(p[i].version, store_schema_version(), "starter %d", i);
+	}
+	if (pg_name[0]) {
+		snprintf(cmd, sizeof(cmd),
+			 "psql -X -q -d '%s' -c 'DROP DATABASE %s_fresh WITH (FORCE)'", pg_url,
+			 pg_name);
+		cr_assert_eq(system(cmd), 0, "%s", cmd);
+	}
+}
+
 Test(store, a_newer_database_is_refused)
 {
 	struct sb_error err = {0};
