@@ -324,6 +324,9 @@ export function Queue(props: { query: URLSearchParams }) {
   useEffect(() => {
     if (text === f.q) return;
     const id = window.setTimeout(() => {
+      // Only while the queue is the page shown: a sync that comes due as
+      // Enter opens a ticket must not replace the ticket's URL with the queue's.
+      if (location.pathname !== "/agent") return;
       pushed.current = text.trim();
       navigate(urlOf({ ...f, q: text }, me), true);
     }, 300);
