@@ -23,6 +23,24 @@ PG_URL = os.environ.get("SWITCHBOARD_TEST_DATABASE_URL", "")
 _PG_NULL = "\x02"
 
 
+class Checks:
+    """Checks that note a failure and go on, so that one run lists every
+    failure: expect(cond, what) prints FAIL and keeps WHAT; report(name)
+    prints how many failed and returns the exit status."""
+
+    def __init__(self):
+        self.failures = []
+
+    def expect(self, cond, what):
+        if not cond:
+            self.failures.append(what)
+            print("FAIL", what)
+
+    def report(self, name):
+        print(f"{name}: {len(self.failures)} failed")
+        return 1 if self.failures else 0
+
+
 def psql(url, *args, input=None):
     p = subprocess.run(["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", "-d", url, *args],
                        capture_output=True, text=True, input=input, timeout=120)

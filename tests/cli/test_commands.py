@@ -6,9 +6,13 @@ Exit statuses (src/cli/cli.h): 0 success, 2 bad usage with one line on
 stderr and nothing on stdout.
 """
 
+import os
 import re
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from sbtest import Checks  # noqa: E402
 
 
 def run(binary, *args):
@@ -19,11 +23,8 @@ def run(binary, *args):
 
 def main():
     binary = sys.argv[1]
-    failures = []
-
-    def expect(cond, what):
-        if not cond:
-            failures.append(what)
+    checks = Checks()
+    expect = checks.expect
 
     for args in (["--help"], ["-h"], ["help"]):
         rc, out, err = run(binary, *args)
@@ -54,10 +55,7 @@ def main():
     rc, out, err = run(binary, "frobnicate")
     expect(err.count("\n") == 1, f"unknown command: one line on stderr (got {err!r})")
 
-    for f in failures:
-        print("FAIL", f)
-    print(f"commands: {len(failures)} failed")
-    return 1 if failures else 0
+    return checks.report("commands")
 
 
 if __name__ == "__main__":

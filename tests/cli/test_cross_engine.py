@@ -26,7 +26,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from sbtest import PG_URL, PgDatabase, Server, cli  # noqa: E402
+from sbtest import Checks, PG_URL, PgDatabase, Server, cli  # noqa: E402
 from test_export_import import PNG, build_deployment, lines  # noqa: E402
 
 
@@ -53,12 +53,8 @@ def main():
         print("cross-engine: SWITCHBOARD_TEST_DATABASE_URL is not set")
         return 2
     binary = os.path.abspath(sys.argv[1])
-    failures = []
-
-    def expect(cond, what):
-        if not cond:
-            failures.append(what)
-            print("FAIL", what)
+    checks = Checks()
+    expect = checks.expect
 
     def same_stream(a, b, what, engines):
         ha, hb = json.loads(a[0]), json.loads(b[0])
@@ -164,8 +160,7 @@ def main():
         other.drop()
         shutil.rmtree(tmp, ignore_errors=True)
 
-    print(f"cross-engine: {len(failures)} failed")
-    return 1 if failures else 0
+    return checks.report("cross-engine")
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from sbtest import PASSWORD, Server, cli, token  # noqa: E402
+from sbtest import Checks, PASSWORD, Server, cli, token  # noqa: E402
 
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452") + b"\x00\xff" * 300
 PDF = b"%PDF-1.4\n" + bytes(range(256)) * 8
@@ -100,12 +100,8 @@ def count(data, table):
 
 def main():
     binary = os.path.abspath(sys.argv[1])
-    failures = []
-
-    def expect(cond, what):
-        if not cond:
-            failures.append(what)
-            print("FAIL", what)
+    checks = Checks()
+    expect = checks.expect
 
     tmp = tempfile.mkdtemp(prefix="sb-export-")
     try:
@@ -244,8 +240,7 @@ def main():
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
-    print(f"export/import: {len(failures)} failed")
-    return 1 if failures else 0
+    return checks.report("export/import")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from sbtest import PG_URL, PgDatabase, Server, SqliteDatabase, cli, token  # noqa: E402
+from sbtest import Checks, PG_URL, PgDatabase, Server, SqliteDatabase, cli, token  # noqa: E402
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 ROWS = os.path.join(ROOT, "tests", "cli", "fixtures", "schema1_rows.sql")
@@ -43,12 +43,8 @@ END $$;
 
 def main():
     binary = os.path.abspath(sys.argv[1])
-    failures = []
-
-    def expect(cond, what):
-        if not cond:
-            failures.append(what)
-            print("FAIL", what)
+    checks = Checks()
+    expect = checks.expect
 
     tmp = tempfile.mkdtemp(prefix="sb-upgrade-")
     data = os.path.join(tmp, "var")
@@ -104,8 +100,7 @@ def main():
         db.drop()
         shutil.rmtree(tmp, ignore_errors=True)
 
-    print(f"upgrade: {len(failures)} failed")
-    return 1 if failures else 0
+    return checks.report("upgrade")
 
 
 if __name__ == "__main__":
