@@ -124,6 +124,13 @@ bench: all
 	bench/api.sh $(BUILD)
 	SWITCHBOARD_BIN=$(BUILD)/switchboard node bench/web_queue.mjs
 	SWITCHBOARD_BIN=$(BUILD)/switchboard node bench/notify.mjs
+	ENGINE=postgres bench/api.sh $(BUILD)
+	ENGINE=postgres SERVERS=2 bench/api.sh $(BUILD)
+	@out=$$(scripts/pg-test-server) || exit 1; \
+	url=$$(echo "$$out" | sed -n 1p); dir=$$(echo "$$out" | sed -n 2p); \
+	SWITCHBOARD_TEST_DATABASE_URL=$$url SWITCHBOARD_BIN=$(BUILD)/switchboard \
+		node bench/notify.mjs; rc=$$?; \
+	scripts/pg-test-server stop "$$dir"; exit $$rc
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

@@ -3,6 +3,7 @@
 // `switchboard mailgate` takes per reply. Figures go to bench/RESULTS.md.
 //
 //   SWITCHBOARD_BIN=build/switchboard node bench/notify.mjs [TICKETS]
+//   (on PostgreSQL with SWITCHBOARD_TEST_DATABASE_URL set, as `make bench` runs it too)
 import { spawnSync } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
@@ -93,7 +94,7 @@ for (let i = 0; i < replies; i++) {
     `Still broken here (${i}).`, '', 'On Mon, Support wrote:', '> Request received', '',
   ].join('\r\n');
   const s = performance.now();
-  const r = spawnSync(BIN, ['mailgate', '--data', server.data], { input: msg, encoding: 'utf8' });
+  const r = spawnSync(BIN, ['mailgate', '--data', server.data, ...server.dbArgs], { input: msg, encoding: 'utf8' });
   times.push(performance.now() - s);
   if (r.status !== 0) throw new Error(`mailgate ${r.status}: ${r.stdout}${r.stderr}`);
 }
