@@ -110,8 +110,8 @@ int store_blob_put(struct store *store, const void *data, size_t len, char sha25
 	if (access(path, F_OK) == 0)
 		return 0; /* the same bytes are already stored */
 
-	/* Random too: servers on several machines may share the directory, and
-	 * a process id and thread id are unique on one machine only. */
+	/* Random too, for a data directory on a filesystem that several
+	 * machines mount: a process id and thread id are unique on one only. */
 	snprintf(tmp, sizeof(tmp), "%s.tmp.%d.%lx.%08x", path, (int)getpid(),
 		 (unsigned long)pthread_self(), (unsigned)randombytes_random());
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
