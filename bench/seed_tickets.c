@@ -22,8 +22,8 @@ int main(int argc, char **argv)
 	struct sb_error err = {0};
 	struct store *store;
 	struct store_conn *c;
-	if (store_open_database(argv[1], argc > 3 ? argv[3] : NULL, &store, &err) < 0 || store_migrate(store, NULL, NULL, &err) < 0 ||
-	    store_conn(store, &c, &err) < 0) {
+	if (store_open_database(argv[1], argc > 3 ? argv[3] : NULL, &store, &err) < 0 ||
+	    store_migrate(store, NULL, NULL, &err) < 0 || store_conn(store, &c, &err) < 0) {
 		fprintf(stderr, "bench-seed: %s\n", err.message);
 		return 1;
 	}
