@@ -12,6 +12,9 @@
  *   type to infer: cast them.
  * - A write transaction is a plain BEGIN; rows are locked as they are
  *   written, not the whole database (BEGIN IMMEDIATE).
+ * - A ticket read inside a write is locked (FOR UPDATE) until the commit:
+ *   a writer in another process waits for it and reads the result, where
+ *   it would otherwise fail the UPDATE's version check.
  * - Claims (timers, outbox, webhook deliveries) lock the rows they pick
  *   with FOR UPDATE SKIP LOCKED, so that several server processes claiming
  *   at once each get different rows instead of waiting on one another and
@@ -40,6 +43,8 @@ const char *const store_postgres_statements[STMT__COUNT] = {
 	[STMT_ORGS_LIST] =
 		"SELECT " STORE_ORG_COLUMNS " FROM orgs WHERE ($1::bigint IS NULL OR id = $1) "
 		"ORDER BY lower(name), id LIMIT $2 OFFSET $3",
+	[STMT_TICKET_GET_FOR_WRITE] = "SELECT " STORE_TICKET_COLUMNS " FROM tickets WHERE id = $1 "
+				      "FOR UPDATE",
 	[STMT_TICKET_OBJECTS] = "SELECT type, value FROM ticket_object_ids WHERE ticket_id = $1 "
 				"ORDER BY seq",
 	[STMT_INBOUND_SINCE] = "SELECT seq, ticket_id, comment_id, outcome FROM inbound_messages "

@@ -132,6 +132,8 @@
 	X(TICKET_OBJECT_INSERT, "INSERT INTO ticket_object_ids (ticket_id, type, value) "          \
 				"VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")                      \
 	X(TICKET_GET, "SELECT " STORE_TICKET_COLUMNS " FROM tickets WHERE id = $1")                \
+	/* Inside a write: engines with concurrent writers lock the row (postgres_sql.c). */       \
+	X(TICKET_GET_FOR_WRITE, "SELECT " STORE_TICKET_COLUMNS " FROM tickets WHERE id = $1")      \
 	X(TICKET_OBJECTS, "SELECT type, value FROM ticket_object_ids WHERE ticket_id = $1 "        \
 			  "ORDER BY rowid")                                                        \
 	X(TICKET_BY_IDEMPOTENCY, "SELECT id FROM tickets WHERE requester_id = $1 AND "             \

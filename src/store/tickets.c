@@ -212,7 +212,13 @@ int store_ticket_get(struct store_conn *c, int64_t id, struct arena *a, struct s
 		     struct sb_error *err)
 {
 	struct db_stmt *s;
-	int rc = db_stmt(c, STMT_TICKET_GET, &s, err);
+	/*
+	 * Read for a change, the row is locked until the commit where other
+	 * processes write at the same time: a second writer waits and reads the
+	 * first one's result, instead of failing the version check in the
+	 * UPDATE with a conflict its client never asked about.
+	 */
+	int rc = db_stmt(c, c->in_write ? STMT_TICKET_GET_FOR_WRITE : STMT_TICKET_GET, &s, err);
 	if (rc < 0)
 		return rc;
 	db_bind_int(c, s, 1, id);

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { makeOrg, uiBug, file, sec } from '../api/harness.mjs';
+import { client, makeAgent, makeOrg, uiBug, file, sec } from '../api/harness.mjs';
 import { PG_URL, events, startCluster, until } from './cluster.mjs';
 
 const skip = !PG_URL && 'needs SWITCHBOARD_TEST_DATABASE_URL (make check-scale)';
@@ -61,6 +61,41 @@ test('mail stored by two writers that commit out of order: both reach the live e
     await cluster.stop();
   } finally {
     if (holder && holder.exitCode === null) holder.kill();
+    for (const s of cluster.servers) if (!s.exit) s.proc.kill('SIGKILL');
+  }
+});
+
+test('changes to one ticket through two servers at once: none refused for a conflict its client did not ask about', { skip, timeout: 90000 }, async () => {
+  const cluster = await startCluster(2);
+  const [a, b] = cluster.servers;
+  try {
+    const org = await makeOrg(a, 'Busy Ticket Org');
+    const agents = [await makeAgent(a, 'client-services'), await makeAgent(a, 'client-services')];
+    const t = await file(org.asSpoc, uiBug({ subject: 'Everyone at once' }));
+    // The same people's sessions on either server (sessions live in the database).
+    const on = (base, who) => client(base, { cookie: who.as.cookie, csrf: who.as.csrf });
+    const spocOnB = client(b.base, { cookie: org.asSpoc.cookie, csrf: org.asSpoc.csrf });
+    const refused = [];
+    let sent = 0;
+    for (let round = 0; round < 40; round++) {
+      // Without If-Match: each asks for its change on the ticket as it then is.
+      const answers = await Promise.all([
+        on(a.base, agents[0]).patch(`/api/v1/tickets/${t.id}`, { assignee_id: agents[round % 2].user.id }),
+        on(b.base, agents[1]).patch(`/api/v1/tickets/${t.id}`, { assignee_id: agents[(round + 1) % 2].user.id }),
+        on(a.base, agents[0]).post(`/api/v1/tickets/${t.id}/comments`, { body: `Question ${round}`, kind: 'question' }),
+        spocOnB.post(`/api/v1/tickets/${t.id}/comments`, { body: `Answer ${round}` }),
+        on(b.base, agents[1]).post(`/api/v1/tickets/${t.id}/comments`, { body: `Note ${round}`, kind: 'note' }),
+      ]);
+      sent += answers.length;
+      for (const r of answers) if (r.status === 409 || r.status === 412 || r.status >= 500) refused.push(`${r.status} ${r.text}`);
+    }
+    assert.deepEqual(refused, [], `of ${sent} changes`);
+    // Every comment is there, once.
+    const all = await a.admin.get(`/api/v1/tickets/${t.id}/comments?limit=500`);
+    assert.equal(all.status, 200, all.text);
+    assert.equal(all.json.items.length, 40 * 3);
+    await cluster.stop();
+  } finally {
     for (const s of cluster.servers) if (!s.exit) s.proc.kill('SIGKILL');
   }
 });
