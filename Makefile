@@ -14,9 +14,9 @@
 #                scripts/pg-test-server): the storage unit suites, the API
 #                and mail suites, the in-place upgrade test, and export/import
 #                from SQLite to PostgreSQL and back
-#   make check-asan-pg  the storage unit suites, the upgrade test and
-#                export/import between the engines on PostgreSQL, under
-#                ASan+UBSan
+#   make check-asan-pg  the storage unit suites, the upgrade test,
+#                export/import between the engines and the several-server
+#                tests on PostgreSQL, under ASan+UBSan
 #   make check-scale  several servers on one PostgreSQL: the scale-out test
 #                (one killed with SIGKILL midway), the cross-server checks
 #                and a restart of PostgreSQL under running servers
@@ -158,9 +158,11 @@ check-pg: all
 	scripts/pg-test-server stop "$$dir"; exit $$rc
 
 # The PostgreSQL driver under ASan+UBSan: the storage unit suites, the
-# upgrade test and export/import between the engines (the API and mail
-# suites under ASan on PostgreSQL take three minutes more; they pass, and
-# run on SQLite in check-asan).
+# upgrade test, export/import between the engines, and several servers on
+# one database (tests/scale/: the live-events listener, a restart of
+# PostgreSQL, a server killed). The API and mail suites under ASan on
+# PostgreSQL take three minutes more; they pass, and run on SQLite in
+# check-asan.
 check-asan-pg: bootstrap $(ASAN)/build.ninja
 	ninja -C $(ASAN)
 	@out=$$(scripts/pg-test-server) || exit 1; \
@@ -170,7 +172,9 @@ check-asan-pg: bootstrap $(ASAN)/build.ninja
 		SWITCHBOARD_TEST_DATABASE_URL=$$url; \
 	meson test -C $(ASAN) --print-errorlogs store outbox webhooks_store && \
 	python3 tests/cli/test_upgrade.py $(ASAN)/switchboard && \
-	python3 tests/cli/test_cross_engine.py $(ASAN)/switchboard; \
+	python3 tests/cli/test_cross_engine.py $(ASAN)/switchboard && \
+	SWITCHBOARD_TEST_DATABASE_DIR=$$dir SWITCHBOARD_BIN=$(ASAN)/switchboard \
+		node --test --test-concurrency=1 tests/scale/; \
 	rc=$$?; \
 	scripts/pg-test-server stop "$$dir"; exit $$rc
 
