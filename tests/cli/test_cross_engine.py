@@ -18,7 +18,6 @@ Needs SWITCHBOARD_TEST_DATABASE_URL (`make check-pg`).
 Usage: python3 tests/cli/test_cross_engine.py BUILD/switchboard
 """
 
-import base64
 import json
 import os
 import shutil
@@ -27,7 +26,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from sbtest import Checks, PG_URL, PgDatabase, Server, cli  # noqa: E402
-from test_export_import import PNG, build_deployment, lines  # noqa: E402
+from test_export_import import PNG, build_deployment, lines, with_corrupt_blob  # noqa: E402
 
 
 def rows_of(stream):
@@ -136,16 +135,9 @@ def main():
 
         # A blob whose bytes do not match its hash, at the end of the stream:
         # every row before it was inserted, and is rolled back.
-        bad = list(ls)
-        i = max(k for k, l in enumerate(bad) if l.startswith(b'{"blob"'))
-        o = json.loads(bad[i])
-        raw = bytearray(base64.b64decode(o["data"]))
-        raw[10] ^= 1
-        o["data"] = base64.b64encode(bytes(raw)).decode()
-        bad[i] = json.dumps(o, separators=(",", ":")).encode()
         path = os.path.join(tmp, "bad-hash.jsonl")
         with open(path, "wb") as f:
-            f.write(b"\n".join(bad))
+            f.write(b"\n".join(with_corrupt_blob(ls, first=False)))
         target = os.path.join(tmp, "bad")
         p = cli(binary, "import", "--data", target, *other.args, "--input", path, check=False)
         expect(p.returncode == 2 and b"hash" in p.stderr,

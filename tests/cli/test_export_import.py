@@ -90,6 +90,20 @@ def lines(path):
         return f.read().split(b"\n")
 
 
+def with_corrupt_blob(stream, first=True):
+    """STREAM (lines) with one bit of a blob's bytes flipped: the first
+    blob's, or the last's, whose rows have all been loaded before it."""
+    bad = list(stream)
+    blobs = [k for k, line in enumerate(bad) if line.startswith(b'{"blob"')]
+    i = blobs[0] if first else blobs[-1]
+    o = json.loads(bad[i])
+    raw = bytearray(base64.b64decode(o["data"]))
+    raw[10] ^= 1
+    o["data"] = base64.b64encode(bytes(raw)).decode()
+    bad[i] = json.dumps(o, separators=(",", ":")).encode()
+    return bad
+
+
 def count(data, table):
     db = sqlite3.connect(os.path.join(data, "switchboard.db"))
     try:
@@ -201,14 +215,7 @@ def main():
         bad = list(ls)
         bad[5] = bad[5][:-3] + b"}}"
         refused("bad-json", b"\n".join(bad), "not JSON")
-        bad = list(ls)
-        i = next(k for k, l in enumerate(bad) if l.startswith(b'{"blob"'))
-        o = json.loads(bad[i])
-        raw = bytearray(base64.b64decode(o["data"]))
-        raw[10] ^= 1
-        o["data"] = base64.b64encode(bytes(raw)).decode()
-        bad[i] = json.dumps(o, separators=(",", ":")).encode()
-        refused("bad-hash", b"\n".join(bad), "hash")
+        refused("bad-hash", b"\n".join(with_corrupt_blob(ls)), "hash")
         bad = list(ls)
         bad[0] = bad[0].replace(b'"schema_version":7', b'"schema_version":6')
         refused("old-schema", b"\n".join(bad), "schema version 6")
