@@ -162,6 +162,9 @@ const char *api_body_string(struct api_call *call, const char *name);
 /* An integer member: false when absent or null (a wrong type records an error). */
 bool api_body_int(struct api_call *call, const char *name, int64_t *out);
 
+/* A boolean member: 1 or 0, or -1 when absent or null (a wrong type records an error). */
+int api_body_bool(struct api_call *call, const char *name);
+
 /* Whether the body has member NAME (even null). */
 bool api_body_has(struct api_call *call, const char *name);
 

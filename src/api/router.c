@@ -472,6 +472,18 @@ bool api_body_int(struct api_call *call, const char *name, int64_t *out)
 	return true;
 }
 
+int api_body_bool(struct api_call *call, const char *name)
+{
+	json_t *v = json_object_get(call->body, name);
+	if (!v || json_is_null(v))
+		return -1;
+	if (!json_is_boolean(v)) {
+		api_field_error(call, name, "must be true or false");
+		return -1;
+	}
+	return json_is_true(v);
+}
+
 bool api_body_has(struct api_call *call, const char *name)
 {
 	return json_object_get(call->body, name) != NULL;

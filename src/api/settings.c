@@ -115,22 +115,6 @@ static int calendar_build(struct api_call *call, const struct calendar_settings 
 }
 
 /*
- * The "holidays_default" member: -1 when absent or null, else 0 or 1; a
- * non-boolean records a field error.
- */
-static int body_bool(struct api_call *call, const char *name)
-{
-	json_t *v = json_object_get(call->body, name);
-	if (!v || json_is_null(v))
-		return -1;
-	if (!json_is_boolean(v)) {
-		api_field_error(call, name, "must be true or false");
-		return -1;
-	}
-	return json_is_true(v);
-}
-
-/*
  * Reads the calendar fields present in the body over S. HOLIDAYS_DEFAULT
  * true means the US rules and no list of dates (`serve` reads one or the
  * other); a list of dates turns the default off.
@@ -140,7 +124,7 @@ static void calendar_settings_from_body(struct api_call *call, struct calendar_s
 	const char *zone = api_body_string(call, "timezone");
 	const char *hours = api_body_string(call, "hours");
 	const char *holidays = api_body_string(call, "holidays");
-	int use_default = body_bool(call, "holidays_default");
+	int use_default = api_body_bool(call, "holidays_default");
 	if (zone)
 		s->timezone = zone;
 	if (hours)

@@ -139,19 +139,6 @@ static const char *read_events(struct api_call *call)
 	return call->nfields ? NULL : list;
 }
 
-/* "active": -1 when absent or null, else 0 or 1 (a non-boolean records a field error). */
-static int read_bool(struct api_call *call, const char *name)
-{
-	json_t *v = json_object_get(call->body, name);
-	if (!v || json_is_null(v))
-		return -1;
-	if (!json_is_boolean(v)) {
-		api_field_error(call, name, "must be true or false");
-		return -1;
-	}
-	return json_is_true(v);
-}
-
 static void check_description(struct api_call *call, const char *d)
 {
 	if (d && utf8_chars(d, strlen(d)) > DESCRIPTION_MAX)
@@ -165,7 +152,7 @@ int api_webhooks_create(struct api_call *call)
 	const char *url = api_body_string(call, "url");
 	const char *description = api_body_string(call, "description");
 	const char *events = read_events(call);
-	int active = read_bool(call, "active");
+	int active = api_body_bool(call, "active");
 	if (!url)
 		api_field_error(call, "url", "required: where to POST the events");
 	else
@@ -246,7 +233,7 @@ int api_webhooks_update(struct api_call *call)
 	const char *url = api_body_string(call, "url");
 	const char *description = api_body_string(call, "description");
 	const char *events = read_events(call);
-	int active = read_bool(call, "active");
+	int active = api_body_bool(call, "active");
 	if (url)
 		check_url(call, url);
 	else if (api_body_has(call, "url"))

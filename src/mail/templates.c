@@ -448,27 +448,30 @@ const char *mail_priority_name(const char *lang, const char *priority)
 	return priority;
 }
 
-char *mail_criteria_names(const char *lang, const char *keys, struct arena *a)
+/* A key of a comma-separated list and its words in English and Spanish. */
+struct key_name {
+	const char *key, *en, *es;
+};
+
+/*
+ * KEYS (comma-separated) as the words NAMES gives them in LANG, joined by
+ * SEP; a key without a name stays as it is, an empty one is skipped.
+ * In A; NULL when out of memory.
+ */
+static char *key_names(const struct key_name *names, size_t count, const char *lang,
+		       const char *keys, const char *sep, struct arena *a)
 {
-	static const struct {
-		const char *key, *en, *es;
-	} names[] = {
-		{"production_down", "an essential production feature is broken with no workaround",
-		 "una función esencial de producción no funciona y no hay alternativa"},
-		{"financial_loss", "significant financial loss",
-		 "una pérdida económica significativa"},
-	};
 	bool es = strcmp(lang, "es") == 0;
 	struct mail_buf b = {0};
 	mail_buf_add(&b, "", 0);
 	for (const char *p = keys ? keys : ""; *p;) {
 		size_t n = strcspn(p, ",");
 		const char *word = NULL;
-		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		for (size_t i = 0; i < count; i++)
 			if (strlen(names[i].key) == n && memcmp(names[i].key, p, n) == 0)
 				word = es ? names[i].es : names[i].en;
-		if (b.len)
-			mail_buf_adds(&b, "; ");
+		if (n && b.len)
+			mail_buf_adds(&b, sep);
 		if (word)
 			mail_buf_adds(&b, word);
 		else
@@ -482,12 +485,21 @@ char *mail_criteria_names(const char *lang, const char *keys, struct arena *a)
 	return out;
 }
 
+char *mail_criteria_names(const char *lang, const char *keys, struct arena *a)
+{
+	static const struct key_name names[] = {
+		{"production_down", "an essential production feature is broken with no workaround",
+		 "una función esencial de producción no funciona y no hay alternativa"},
+		{"financial_loss", "significant financial loss",
+		 "una pérdida económica significativa"},
+	};
+	return key_names(names, sizeof(names) / sizeof(names[0]), lang, keys, "; ", a);
+}
+
 char *mail_missing_names(const char *lang, const char *keys, struct arena *a)
 {
 	/* The API keys of core/request_types.c's fields. */
-	static const struct {
-		const char *key, *en, *es;
-	} names[] = {
+	static const struct key_name names[] = {
 		{"subject", "a subject", "un asunto"},
 		{"description", "a description", "una descripción"},
 		{"impact", "the impact on your goals", "el impacto en sus objetivos"},
@@ -501,28 +513,7 @@ char *mail_missing_names(const char *lang, const char *keys, struct arena *a)
 		{"business_justification", "a business justification",
 		 "una justificación de negocio"},
 	};
-	bool es = strcmp(lang, "es") == 0;
-	struct mail_buf b = {0};
-	mail_buf_add(&b, "", 0);
-	for (const char *p = keys ? keys : ""; *p;) {
-		size_t n = strcspn(p, ",");
-		const char *word = NULL;
-		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-			if (strlen(names[i].key) == n && memcmp(names[i].key, p, n) == 0)
-				word = es ? names[i].es : names[i].en;
-		if (n && b.len)
-			mail_buf_adds(&b, ", ");
-		if (word)
-			mail_buf_adds(&b, word);
-		else
-			mail_buf_add(&b, p, n);
-		p += n;
-		if (*p == ',')
-			p++;
-	}
-	char *out = b.failed ? NULL : arena_strndup(a, b.data, b.len);
-	mail_buf_done(&b);
-	return out;
+	return key_names(names, sizeof(names) / sizeof(names[0]), lang, keys, ", ", a);
 }
 
 char *mail_ticket_link(const char *public_url, bool staff, int64_t id, struct arena *a)
